@@ -1,0 +1,158 @@
+"""Sliding-window arithmetic along one axis, and the receptive-field step it implies.
+
+Everything here is exact: sizes are ints, ratios are Fractions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+def format_fraction(value: Fraction | int) -> str:
+    """54.25 for a terminating decimal, ``163/3 (~54.33)`` otherwise, ``55`` for a whole number."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1:
+        return f"{float(value):g}" if len(f"{float(value):g}") < 16 else str(value)
+    return f"{value} (~{float(value):.2f})"
+
+
+@dataclass(frozen=True)
+class AxisStep:
+    """How one layer moves the receptive field along one axis (Araujo et al., Distill 2019).
+
+    In units of the incoming jump j: the field grows by ``grow * j``, its centre
+    moves by ``shift * j``, and the jump becomes ``j * scale``.
+    """
+
+    grow: Fraction | int
+    shift: Fraction | int
+    scale: Fraction | int
+
+
+IDENTITY_STEP = AxisStep(0, 0, 1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A kernel sliding along one axis of size ``size`` (conv or pooling)."""
+
+    size: int
+    kernel: int
+    stride: int
+    pad_low: int
+    pad_high: int
+    dilation: int = 1
+    ceil: bool = False
+
+    @property
+    def span(self) -> int:
+        """Input positions from the first tap to the last: D(K-1) + 1."""
+        return self.dilation * (self.kernel - 1) + 1
+
+    @property
+    def numerator(self) -> int:
+        """W + P_low + P_high - D(K-1) - 1: the room the window has to slide in."""
+        return self.size + self.pad_low + self.pad_high - self.span
+
+    @property
+    def exact_output(self) -> Fraction:
+        return Fraction(self.numerator, self.stride) + 1
+
+    @property
+    def fits(self) -> bool:
+        return self.numerator % self.stride == 0
+
+    @property
+    def output(self) -> int:
+        """PyTorch's output size; < 1 when the window does not fit at all."""
+        if not self.ceil or self.numerator < 0:
+            return self.numerator // self.stride + 1
+        out = -(-self.numerator // self.stride) + 1
+        # PyTorch: the last window must start inside the input or the left padding.
+        if (out - 1) * self.stride >= self.size + self.pad_low:
+            out -= 1
+        return out
+
+    def formula(self) -> str:
+        """The output-size formula with the numbers in it: ``(224 - 11 + 2*0)/4 + 1``."""
+        if self.dilation == 1:
+            taken = f"{self.size} - {self.kernel}"
+        else:
+            taken = f"{self.size} - {self.dilation}*({self.kernel}-1) - 1"
+        if self.pad_low == self.pad_high:
+            padding = f"2*{self.pad_low}"
+        else:
+            padding = f"{self.pad_low} + {self.pad_high}"
+        return f"({taken} + {padding})/{self.stride} + 1"
+
+    def uncovered_tail(self) -> int:
+        """Input (not padding) positions after the last window's last tap: never read."""
+        last_tap = (self.output - 1) * self.stride + self.span - 1
+        return max(0, self.pad_low + self.size - 1 - last_tap)
+
+    def fitting_inputs(self) -> tuple[int | None, int]:
+        """The nearest input sizes below and above this one that fit exactly."""
+        remainder = self.numerator % self.stride
+        below = self.size - remainder
+        above = self.size + (self.stride - remainder) % self.stride
+        return (below if below + self.pad_low + self.pad_high >= self.span and below >= 1 else None), above
+
+    def fitting_paddings(self) -> tuple[int | None, int | None]:
+        """Nearest symmetric paddings (below, above the current one) that fit; None if none does."""
+        if self.pad_low != self.pad_high:
+            return None, None
+        candidates = [
+            p
+            for p in range(0, self.pad_low + 2 * self.stride + 1)
+            if (self.size + 2 * p - self.span) % self.stride == 0 and self.size + 2 * p >= self.span
+        ]
+        below = max((p for p in candidates if p < self.pad_low), default=None)
+        above = min((p for p in candidates if p > self.pad_low), default=None)
+        return below, above
+
+    def fitting_total_padding(self) -> int:
+        """The smallest total padding >= the current total that fits (split low/high)."""
+        total = self.pad_low + self.pad_high
+        return total + (-(self.size + total - self.span)) % self.stride
+
+    def rf_step(self) -> AxisStep:
+        reach = self.dilation * (self.kernel - 1)
+        return AxisStep(reach, Fraction(reach, 2) - self.pad_low, self.stride)
+
+
+def fit_message(window: Window) -> str:
+    """Why a window does not fit, with the user's numbers, and the nearest fixes."""
+    exact = window.exact_output
+    rounded = window.output
+    mode = " (ceil mode)" if window.ceil else ""
+    parts = [f"{window.formula()} = {format_fraction(exact)} -> {rounded}{mode}"]
+    skipped = window.uncovered_tail()
+    if skipped:
+        parts.append(f"the last {skipped} input position{'s are' if skipped != 1 else ' is'} never covered")
+    elif window.ceil:
+        parts.append("the last window hangs over the edge")
+    below, above = window.fitting_inputs()
+    sizes = " or ".join(str(s) for s in (below, above) if s is not None)
+    parts.append(f"inputs that fit: {sizes}")
+    pad_below, pad_above = window.fitting_paddings()
+    paddings = [f"p{p}" for p in (pad_below, pad_above) if p is not None]
+    if paddings:
+        parts.append(f"paddings that fit: {' or '.join(paddings)}")
+    else:
+        total = window.fitting_total_padding()
+        parts.append(f"no symmetric padding fits; padding {total // 2} before + {total - total // 2} after does")
+    return "; ".join(parts)
+
+
+def same_padding(size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
+    """TensorFlow's 'same': output ceil(W/S); padding total split low/high (extra goes high)."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+    return total // 2, total - total // 2

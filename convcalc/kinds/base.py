@@ -1,0 +1,168 @@
+"""What every layer kind shares: reading its options, and the effect it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+from ..errors import SpecError
+from ..geometry import AxisStep, Window
+from ..syntax import Arg, Layer
+from ..tensor import Tensor, format_dims
+
+# Tags that take one value per spatial axis (or one value for all axes).
+AXIS_TAGS = ("", "s", "p", "d", "op")
+# Marks a layer whose window is the whole input (global pooling, fc).
+GLOBAL = "global"
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a layer does to one input: the numbers the engine reports for it."""
+
+    output: Tensor
+    params: int = 0
+    buffers: int = 0
+    macs: int = 0
+    # Receptive-field move: None = unchanged, GLOBAL, or one AxisStep per axis.
+    rf: tuple[AxisStep, ...] | str | None = None
+    # Sliding windows to check for an integer fit, one per axis.
+    windows: tuple[Window, ...] = ()
+    # Padding actually used per axis, (low, high); None when the layer has none.
+    padding: tuple[tuple[int, int], ...] | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A layer kind: how to build it, and which numbers and options it reads."""
+
+    build: Callable  # (Args, Tensor) -> a layer object with .effect(Tensor) -> Effect
+    options: str = ""  # option tags it accepts, space separated
+    sizes: bool = False  # takes leading numbers (conv3x3, fc10, gn32)
+    channels: bool = False  # a trailing number may be its output channel count
+    summary: str = ""  # one line for --help and error hints
+
+
+class Args:
+    """A layer item's numbers and options, checked against what its kind accepts.
+
+    Lists are resolved against the input's spatial rank: a tag takes one value or
+    one per axis. A channel count may ride on the item's last list as one extra
+    trailing value (``conv5x5x6``, ``s1p1x64``, ``p0x3x192``), or be given as an
+    ``x`` option after a word option (``psamex64``). In 2-D a last list of two
+    values is a per-axis kernel (``conv1x7``) but an option plus channels
+    (``p1x64``), the way networks are written.
+    """
+
+    def __init__(self, item: Layer, fail: Callable[[str, int], SpecError], rank: int, kind: Kind):
+        self.item = item
+        self.fail = fail
+        self.rank = rank
+        self.by_tag: dict[str, Arg] = {}
+        allowed = kind.options.split() + ([""] if kind.sizes else [])
+        for arg in item.args:
+            if arg.tag not in allowed:
+                what = "numbers" if arg.tag == "" else f"option '{arg.tag}'"
+                accepted = f"options {', '.join(kind.options.split())}" if kind.options else "no options"
+                raise fail(f"'{item.name}' takes no {what} ({accepted})", arg.pos)
+            if arg.tag in self.by_tag:
+                raise fail(f"option '{arg.tag}' given twice in '{item.text}'", arg.pos)
+            self.by_tag[arg.tag] = arg
+        self.values: dict[str, tuple] = {arg.tag: arg.values for arg in item.args}
+        self.channels: int | None = None
+        if kind.channels:
+            self.split_channels()
+
+    def split_channels(self) -> None:
+        if "x" in self.values:
+            self.channels = self.whole("x", self.values["x"][0], minimum=1)
+            if len(self.values["x"]) > 1:
+                raise self.fail("a channel count is one number", self.by_tag["x"].pos)
+            return
+        numeric = [arg for arg in self.item.args if arg.values]
+        if not numeric:
+            return
+        last = numeric[-1]
+        count = len(last.values)
+        if last.tag in AXIS_TAGS:
+            trailing = count == self.rank + 1 or (count == 2 and (last.tag != "" or self.rank != 2))
+        else:
+            trailing = count == 2
+        if trailing:
+            self.channels = self.whole(last.tag, last.values[-1], minimum=1)
+            self.values[last.tag] = last.values[:-1]
+
+    def has(self, tag: str) -> bool:
+        return tag in self.by_tag
+
+    def pos(self, tag: str) -> int:
+        return self.by_tag[tag].pos if tag in self.by_tag else self.item.pos
+
+    def error(self, message: str, tag: str | None = None) -> SpecError:
+        return self.fail(message, self.pos(tag) if tag is not None else self.item.pos)
+
+    def whole(self, tag: str, value, minimum: int) -> int:
+        label = "the size" if tag == "" else f"'{tag}'"
+        if isinstance(value, Fraction) and value.denominator != 1:
+            raise self.error(f"{label} must be a whole number in '{self.item.text}', got {value}", tag)
+        value = int(value)
+        if value < minimum:
+            raise self.error(f"{label} must be at least {minimum} in '{self.item.text}', got {value}", tag)
+        return value
+
+    def axes(self, tag: str, default: int | tuple[int, ...] | None, minimum: int) -> tuple[int, ...]:
+        """One whole number per spatial axis from ``tag`` (broadcast from a single value)."""
+        if tag not in self.values:
+            if default is None:
+                raise self.error(f"'{self.item.name}' needs a size, e.g. {self.item.name}3")
+            return default if isinstance(default, tuple) else (default,) * self.rank
+        values = self.values[tag]
+        if len(values) not in (1, self.rank):
+            label = "size" if tag == "" else f"'{tag}'"
+            raise self.error(
+                f"{label} takes 1 or {self.rank} values for a {self.rank}-D input, got {len(values)} in '{self.item.text}'", tag)
+        numbers = tuple(self.whole(tag, v, minimum) for v in values)
+        return numbers * self.rank if len(numbers) == 1 else numbers
+
+    def scalar(self, tag: str, default, minimum: int) -> int:
+        if tag not in self.values:
+            return default
+        values = self.values[tag]
+        if len(values) != 1:
+            raise self.error(f"'{tag or self.item.name}' takes one number in '{self.item.text}'", tag)
+        return self.whole(tag, values[0], minimum)
+
+    def fraction(self, tag: str, default: Fraction, low: Fraction, high: Fraction) -> Fraction:
+        if tag not in self.values:
+            return default
+        values = self.values[tag]
+        if len(values) != 1 or not low <= Fraction(values[0]) <= high:
+            raise self.error(f"'{self.item.name}' takes one number from {low} to {high}, got '{self.item.text}'", tag)
+        return Fraction(values[0])
+
+
+def require_spatial(args: Args, tensor: Tensor) -> None:
+    if not tensor.spatial:
+        raise args.error(
+            f"'{args.item.text}' needs a spatial input, but its input is a flat vector of {tensor.channels}")
+
+
+def product(values) -> int:
+    result = 1
+    for value in values:
+        result *= value
+    return result
+
+
+def check_windows(args: Args, tensor: Tensor, windows: tuple[Window, ...]) -> tuple[int, ...]:
+    """Output sizes of the windows; an error naming the numbers when one is below 1."""
+    outputs = tuple(w.output for w in windows)
+    for window, size in zip(windows, outputs):
+        if size < 1:
+            raise args.error(
+                f"'{args.item.text}' does not fit its {format_dims(tensor.spatial)} input: "
+                f"{window.formula()} = {size} < 1 (kernel span {window.span} > padded size "
+                f"{window.size + window.pad_low + window.pad_high})")
+    return outputs

@@ -1,0 +1,173 @@
+"""Convolutions: ``conv``, depthwise ``dw`` and transposed ``tconv`` (1-D, 2-D, 3-D)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import gcd
+
+from ..geometry import AxisStep, Window, same_padding
+from ..tensor import Tensor, format_dims
+from .base import Args, Effect, Kind, check_windows, product, require_spatial
+
+CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
+
+
+def resolve_padding(args: Args, tensor: Tensor, kernel, stride, dilation) -> tuple[tuple[int, int], ...]:
+    """Per-axis (low, high) padding from ``p<n>``, ``psame``, ``pvalid`` or ``pfull``."""
+    words = [w for w in ("psame", "pvalid", "pfull") if args.has(w)]
+    if len(words) + args.has("p") > 1:
+        raise args.error(f"'{args.item.text}' gives its padding more than once", words[-1] if words else "p")
+    if args.has("psame"):
+        return tuple(same_padding(n, k, s, d) for n, k, s, d in zip(tensor.spatial, kernel, stride, dilation))
+    if args.has("pfull"):
+        return tuple((d * (k - 1),) * 2 for k, d in zip(kernel, dilation))
+    return tuple((p, p) for p in args.axes("p", 0, minimum=0))
+
+
+def check_groups(args: Args, in_channels: int, out_channels: int, groups: int) -> None:
+    for role, count in (("input", in_channels), ("output", out_channels)):
+        if count % groups:
+            raise args.error(
+                f"groups g{groups} must divide the {role} channels, but '{args.item.text}' has {count} {role} channels",
+                "g" if args.has("g") else None)
+
+
+def asymmetric_warning(padding) -> tuple[str, ...]:
+    if all(lo == hi for lo, hi in padding):
+        return ()
+    shown = sorted({f"{lo} before + {hi} after" for lo, hi in padding})
+    return (f"asymmetric 'same' padding ({', '.join(shown)}): PyTorch needs an explicit F.pad for this",)
+
+
+@dataclass(frozen=True)
+class Conv:
+    """Cross-correlation with ``groups``; ``dw`` is the case groups = input channels."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    dilation: tuple[int, ...]
+    groups: int
+    out_channels: int
+    bias: bool
+    args: Args = field(compare=False, repr=False)
+
+    @classmethod
+    def build(cls, args: Args, tensor: Tensor, depthwise: bool = False) -> "Conv":
+        require_spatial(args, tensor)
+        kernel = args.axes("", None, minimum=1)
+        stride = args.axes("s", 1, minimum=1)
+        dilation = args.axes("d", 1, minimum=1)
+        padding = resolve_padding(args, tensor, kernel, stride, dilation)
+        if depthwise:
+            groups = tensor.channels
+            out_channels = tensor.channels * (args.channels or 1)
+        else:
+            groups = args.scalar("g", 1, minimum=1)
+            out_channels = args.channels or tensor.channels
+        check_groups(args, tensor.channels, out_channels, groups)
+        return cls(kernel, stride, padding, dilation, groups, out_channels, not args.has("nb"), args)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        windows = tuple(
+            Window(n, k, s, lo, hi, d)
+            for n, k, s, (lo, hi), d in zip(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation)
+        )
+        out_spatial = check_windows(self.args, tensor, windows)
+        weights_per_output = (tensor.channels // self.groups) * product(self.kernel)
+        return Effect(
+            output=Tensor(self.out_channels, out_spatial),
+            params=self.out_channels * weights_per_output + (self.out_channels if self.bias else 0),
+            macs=self.out_channels * product(out_spatial) * weights_per_output,
+            rf=tuple(w.rf_step() for w in windows),
+            windows=windows,
+            padding=self.padding,
+            warnings=asymmetric_warning(self.padding) if self.args.has("psame") else (),
+        )
+
+
+def build_conv(args: Args, tensor: Tensor) -> Conv:
+    return Conv.build(args, tensor)
+
+
+def build_depthwise(args: Args, tensor: Tensor) -> Conv:
+    return Conv.build(args, tensor, depthwise=True)
+
+
+@dataclass(frozen=True)
+class TransposedConv:
+    """Transposed convolution: out = (W-1)S - 2P + D(K-1) + 1 + output padding (PyTorch)."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    dilation: tuple[int, ...]
+    output_padding: tuple[int, ...]
+    groups: int
+    out_channels: int
+    bias: bool
+    args: Args = field(compare=False, repr=False)
+
+    @classmethod
+    def build(cls, args: Args, tensor: Tensor) -> "TransposedConv":
+        require_spatial(args, tensor)
+        kernel = args.axes("", None, minimum=1)
+        stride = args.axes("s", 1, minimum=1)
+        dilation = args.axes("d", 1, minimum=1)
+        padding = args.axes("p", 0, minimum=0)
+        output_padding = args.axes("op", 0, minimum=0)
+        for op, s, d in zip(output_padding, stride, dilation):
+            if op >= max(s, d):
+                raise args.error(f"output padding op{op} must be smaller than the stride or the dilation ({max(s, d)})", "op")
+        groups = args.scalar("g", 1, minimum=1)
+        out_channels = args.channels or tensor.channels
+        check_groups(args, tensor.channels, out_channels, groups)
+        return cls(kernel, stride, padding, dilation, output_padding, groups, out_channels, not args.has("nb"), args)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        out_spatial = tuple(
+            (n - 1) * s - 2 * p + d * (k - 1) + 1 + op
+            for n, k, s, p, d, op in zip(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation,
+                                         self.output_padding)
+        )
+        if min(out_spatial) < 1:
+            raise self.args.error(
+                f"'{self.args.item.text}' gives output {format_dims(out_spatial)} from {format_dims(tensor.spatial)}: "
+                f"(W-1)S - 2P + D(K-1) + 1 + op must be at least 1")
+        # Each input element is scattered through the kernel to Cout/g outputs.
+        weights_per_input = (self.out_channels // self.groups) * product(self.kernel)
+        return Effect(
+            output=Tensor(self.out_channels, out_spatial),
+            params=tensor.channels * weights_per_input + (self.out_channels if self.bias else 0),
+            macs=tensor.elements * weights_per_input,
+            rf=tuple(transposed_step(k, s, p, d) for k, s, p, d in
+                     zip(self.kernel, self.stride, self.padding, self.dilation)),
+            padding=tuple((p, p) for p in self.padding),
+        )
+
+
+def transposed_step(kernel: int, stride: int, padding: int, dilation: int) -> AxisStep:
+    """Output o reads inputs i = (o + P - kD)/S for the taps k where that is whole.
+
+    At most ceil(K / (S/g)) taps land on whole inputs (g = gcd(D, S)), spaced D/g
+    inputs apart; the centre of output 0 sits at (P - D(K-1)/2)/S.
+    """
+    common = gcd(dilation, stride)
+    taps = -(-kernel // (stride // common))
+    return AxisStep((taps - 1) * Fraction(dilation, common), Fraction(2 * padding - dilation * (kernel - 1), 2 * stride),
+                    Fraction(1, stride))
+
+
+def build_transposed(args: Args, tensor: Tensor) -> TransposedConv:
+    return TransposedConv.build(args, tensor)
+
+
+KINDS = {
+    "conv": Kind(build_conv, CONV_OPTIONS, sizes=True, channels=True,
+                 summary="conv3x3s1p1x64: convolution (kernel, s stride, p padding, d dilation, g groups, x filters, nb no bias)"),
+    "dw": Kind(build_depthwise, CONV_OPTIONS.replace(" g", ""), sizes=True, channels=True,
+               summary="dw3x3s2p1: depthwise convolution (groups = channels; x<n> channel multiplier)"),
+    "tconv": Kind(build_transposed, "s p d g x nb op", sizes=True, channels=True,
+                  summary="tconv4x4s2p1x64: transposed convolution (op<n> output padding)"),
+}

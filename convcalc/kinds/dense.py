@@ -1,0 +1,47 @@
+"""Layers that see the whole input: ``fc``/``linear`` and ``flatten``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..tensor import Tensor
+from .base import GLOBAL, Args, Effect, Kind
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Fully connected; flattens its input first (C*H*W features)."""
+
+    out_features: int
+    bias: bool
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        features = tensor.elements
+        return Effect(
+            output=Tensor(self.out_features, ()),
+            params=features * self.out_features + (self.out_features if self.bias else 0),
+            macs=features * self.out_features,
+            rf=GLOBAL,
+        )
+
+
+def build_linear(args: Args, tensor: Tensor) -> Linear:
+    if not args.has(""):
+        raise args.error(f"'{args.item.text}' needs its number of outputs, e.g. {args.item.name}10")
+    return Linear(args.scalar("", None, minimum=1), not args.has("nb"), args)
+
+
+@dataclass(frozen=True)
+class Flatten:
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        return Effect(output=Tensor(tensor.elements, ()))
+
+
+KINDS = {
+    "fc": Kind(build_linear, "nb", sizes=True, summary="fc4096: fully connected (flattens first; nb = no bias)"),
+    "linear": Kind(build_linear, "nb", sizes=True, summary="linear10: same as fc10"),
+    "flatten": Kind(lambda args, tensor: Flatten(args), summary="flatten: reshape to a vector"),
+}

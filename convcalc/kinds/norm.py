@@ -1,0 +1,55 @@
+"""Normalisation: ``bn``, ``ln``, ``gn<G>``, ``in``, ``lrn``; parameters as PyTorch counts them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..tensor import Tensor
+from .base import Args, Effect, Kind
+
+
+@dataclass(frozen=True)
+class Norm:
+    """``affine`` scale and shift are 2C parameters; running mean and variance 2C buffers.
+
+    PyTorch also keeps a one-number ``num_batches_tracked`` counter per BatchNorm;
+    it is not a statistic of the data and is not counted here.
+    """
+
+    name: str
+    affine: bool
+    running_stats: bool
+    groups: int
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        if tensor.channels % self.groups:
+            raise self.args.error(
+                f"'{self.args.item.text}' needs channels divisible by {self.groups}, but its input has {tensor.channels}")
+        return Effect(
+            output=tensor,
+            params=2 * tensor.channels if self.affine else 0,
+            buffers=2 * tensor.channels if self.running_stats else 0,
+        )
+
+
+def build_norm(args: Args, tensor: Tensor) -> Norm:
+    name = args.item.name
+    if name == "gn":
+        return Norm(name, True, False, args.scalar("", None, minimum=1), args)
+    if name == "in":
+        # PyTorch's InstanceNorm defaults to affine=False; "inaffine" turns it on.
+        return Norm(name, args.has("affine"), False, 1, args)
+    if name == "lrn":
+        args.scalar("", 5, minimum=1)
+        return Norm(name, False, False, 1, args)
+    return Norm(name, True, name == "bn", 1, args)
+
+
+KINDS = {
+    "bn": Kind(build_norm, summary="bn: batch norm (2C parameters, 2C running-stat buffers)"),
+    "ln": Kind(build_norm, summary="ln: layer norm over channels (2C parameters)"),
+    "gn": Kind(build_norm, sizes=True, summary="gn32: group norm with 32 groups (2C parameters)"),
+    "in": Kind(build_norm, "affine", summary="in / inaffine: instance norm (PyTorch default: no parameters)"),
+    "lrn": Kind(build_norm, sizes=True, summary="lrn / lrn5: local response norm (size 5), no parameters"),
+}

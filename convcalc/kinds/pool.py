@@ -1,0 +1,113 @@
+"""Pooling: sliding (``pool``, ``maxpool``, ``avgpool``), global (``gap``, ``gmp``), adaptive (``aap``, ``amp``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..geometry import AxisStep, Window
+from ..tensor import Tensor, format_dims
+from .base import GLOBAL, Args, Effect, Kind, check_windows, require_spatial
+from .conv import resolve_padding
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Max or average pooling; stride defaults to the kernel, ``ceil`` rounds up like PyTorch."""
+
+    mode: str  # "max" or "avg"
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    dilation: tuple[int, ...]
+    ceil: bool
+    args: Args = field(compare=False, repr=False)
+
+    @classmethod
+    def build(cls, args: Args, tensor: Tensor, mode: str) -> "Pool":
+        require_spatial(args, tensor)
+        kernel = args.axes("", None, minimum=1)
+        stride = args.axes("s", kernel, minimum=1)
+        dilation = args.axes("d", 1, minimum=1)
+        padding = resolve_padding(args, tensor, kernel, stride, dilation)
+        if not args.has("psame"):
+            # PyTorch rejects padding beyond half the (effective) window.
+            for (pad, _), k, d in zip(padding, kernel, dilation):
+                limit = ((k - 1) * d + 1) // 2 if mode == "max" else k // 2
+                if pad > limit:
+                    raise args.error(
+                        f"padding p{pad} must be at most half the pooling window ({limit}) in '{args.item.text}'", "p")
+        return cls(mode, kernel, stride, padding, dilation, args.has("ceil"), args)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        windows = tuple(
+            Window(n, k, s, lo, hi, d, self.ceil)
+            for n, k, s, (lo, hi), d in zip(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation)
+        )
+        out_spatial = check_windows(self.args, tensor, windows)
+        return Effect(
+            output=Tensor(tensor.channels, out_spatial),
+            rf=tuple(w.rf_step() for w in windows),
+            windows=windows,
+            padding=self.padding,
+        )
+
+
+@dataclass(frozen=True)
+class GlobalPool:
+    mode: str
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        require_spatial(self.args, tensor)
+        return Effect(output=Tensor(tensor.channels, (1,) * tensor.rank), rf=GLOBAL)
+
+
+@dataclass(frozen=True)
+class AdaptivePool:
+    """PyTorch's adaptive pooling: window i spans floor(iW/O) .. ceil((i+1)W/O)."""
+
+    mode: str
+    output_size: tuple[int, ...]
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        require_spatial(self.args, tensor)
+        steps, warnings = [], []
+        for size, out in zip(tensor.spatial, self.output_size):
+            widths = sorted({-(-(i + 1) * size // out) - i * size // out for i in range(out)})
+            first = -(-size // out)
+            steps.append(AxisStep(widths[-1] - 1, Fraction(first - 1, 2), Fraction(size, out)))
+            if len(widths) > 1 or size % out:
+                warnings.append(f"adaptive pooling {size} -> {out} uses uneven, overlapping windows "
+                                f"({' and '.join(str(w) for w in widths)} wide)")
+        return Effect(output=Tensor(tensor.channels, self.output_size), rf=tuple(steps), warnings=tuple(warnings))
+
+
+def build_pool(mode: str):
+    return lambda args, tensor: Pool.build(args, tensor, mode)
+
+
+def build_global(mode: str):
+    return lambda args, tensor: GlobalPool(mode, args)
+
+
+def build_adaptive(mode: str):
+    def build(args: Args, tensor: Tensor) -> AdaptivePool:
+        require_spatial(args, tensor)
+        return AdaptivePool(mode, args.axes("", None, minimum=1), args)
+    return build
+
+
+SLIDING_OPTIONS = "s p ceil psame pvalid"
+KINDS = {
+    "pool": Kind(build_pool("max"), SLIDING_OPTIONS + " d", sizes=True,
+                 summary="pool2: max pooling, stride = kernel (s, p, d, ceil as for maxpool)"),
+    "maxpool": Kind(build_pool("max"), SLIDING_OPTIONS + " d", sizes=True,
+                    summary="maxpool3s2p1: max pooling (ceil = ceil mode)"),
+    "avgpool": Kind(build_pool("avg"), SLIDING_OPTIONS, sizes=True, summary="avgpool2: average pooling"),
+    "gap": Kind(build_global("avg"), summary="gap: global average pooling -> C x 1 x 1"),
+    "gmp": Kind(build_global("max"), summary="gmp: global max pooling -> C x 1 x 1"),
+    "aap": Kind(build_adaptive("avg"), sizes=True, summary="aap6 / aap6x6: adaptive average pooling to 6x6"),
+    "amp": Kind(build_adaptive("max"), sizes=True, summary="amp6: adaptive max pooling to 6x6"),
+}

@@ -1,0 +1,66 @@
+"""Layers that keep or pad the shape: ``id``, ``pad``, activations, dropout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..geometry import AxisStep
+from ..tensor import Tensor
+from .base import Args, Effect, Kind, require_spatial
+
+
+@dataclass(frozen=True)
+class Elementwise:
+    """Shape kept, no parameters, no multiply-adds (torchvision's convention)."""
+
+    name: str
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        return Effect(output=tensor)
+
+
+def build_elementwise(args: Args, tensor: Tensor) -> Elementwise:
+    return Elementwise(args.item.name, args)
+
+
+def build_dropout(args: Args, tensor: Tensor) -> Elementwise:
+    args.fraction("", Fraction(1, 2), Fraction(0), Fraction(1))
+    return Elementwise("dropout", args)
+
+
+def build_leaky(args: Args, tensor: Tensor) -> Elementwise:
+    args.fraction("", Fraction(1, 100), Fraction(0), Fraction(10**9))
+    return Elementwise("lrelu", args)
+
+
+@dataclass(frozen=True)
+class ZeroPad:
+    """``pad2``: zeros added on both sides of every spatial axis (15x15 -> 19x19)."""
+
+    padding: tuple[int, ...]
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        return Effect(
+            output=Tensor(tensor.channels, tuple(n + 2 * p for n, p in zip(tensor.spatial, self.padding))),
+            rf=tuple(AxisStep(0, -p, 1) for p in self.padding),
+            padding=tuple((p, p) for p in self.padding),
+        )
+
+
+def build_pad(args: Args, tensor: Tensor) -> ZeroPad:
+    require_spatial(args, tensor)
+    return ZeroPad(args.axes("", None, minimum=0), args)
+
+
+ACTIVATIONS = ("relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "softmax")
+KINDS = {
+    **{name: Kind(build_elementwise, summary=f"{name}: activation, shape kept, no parameters") for name in ACTIVATIONS},
+    "lrelu": Kind(build_leaky, sizes=True, summary="lrelu / lrelu0.2: leaky ReLU (negative slope, default 0.01)"),
+    "dropout": Kind(build_dropout, sizes=True, summary="dropout / dropout0.5: shape kept, no parameters"),
+    "drop": Kind(build_dropout, sizes=True, summary="drop0.5: same as dropout0.5"),
+    "id": Kind(build_elementwise, summary="id: identity"),
+    "pad": Kind(build_pad, sizes=True, summary="pad2 / pad1x2: zero padding on both sides (15x15 -> 19x19)"),
+}

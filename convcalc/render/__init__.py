@@ -1,0 +1,1 @@
+"""Renderers: turn an Analysis into text. Each imports what it needs only when called."""

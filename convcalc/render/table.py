@@ -1,0 +1,92 @@
+"""The rich table for terminals: one row per layer, a totals row, then the warnings."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..engine import DTYPE_BYTES, Analysis, Field, Row
+from ..tensor import format_dims
+from ..units import human_bytes, human_count, short_fraction
+
+CAPTION = ("MACs = multiply-adds of conv/linear (no bias; torchvision convention), FLOPs = 2 x MACs. "
+           "Params exclude BN running stats (buffers). Memory = output activations x batch x {bytes} B ({dtype}). "
+           "RF = receptive field size / jump in input pixels.")
+
+
+def axes_text(values) -> str:
+    texts = [short_fraction(v) for v in values]
+    return texts[0] if len(set(texts)) == 1 else "x".join(texts)
+
+
+def field_text(field: Field) -> str:
+    if not field.size:
+        return "-"
+    return f"{axes_text(field.size)}/{axes_text(field.jump)}"
+
+
+def layer_text(row: Row) -> str:
+    """The layer as written; a computed 'same' padding is shown beside it."""
+    if row.padding is None or "psame" not in row.text.lower():
+        return row.text
+    pads = [f"{lo}" if lo == hi else f"{lo}+{hi}" for lo, hi in row.padding]
+    return f"{row.text} (p{pads[0] if len(set(pads)) == 1 else 'x'.join(pads)})"
+
+
+def misfit_text(row: Row) -> str:
+    """The unrounded output size that did not come out whole, e.g. 54.25."""
+    exact = [v for v in row.exact_output or () if v.denominator != 1]
+    return short_fraction(exact[0]) if exact else "non-integer"
+
+
+def glyphs() -> tuple[str, str]:
+    """A tick and a warning sign where the terminal can print them, else ASCII."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓⚠".encode(encoding)
+        return "✓", "⚠"
+    except (UnicodeEncodeError, LookupError):
+        return "ok", "!"
+
+
+def render_table(analysis: Analysis, layout: str, notes: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # Piped output is not folded to 80 columns unless COLUMNS asks for it.
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+    # Colour follows rich's rules: none when NO_COLOR is set or stdout is not a terminal.
+    console = Console(highlight=False, width=width)
+    tick, warn = glyphs()
+    table = Table(
+        title=f"input {format_dims(analysis.input.dims(layout))} ({'H x W x C' if layout == 'hwc' else 'C x H x W'}),"
+              f" batch {analysis.batch}, {analysis.dtype}",
+        caption=CAPTION.format(bytes=DTYPE_BYTES[analysis.dtype], dtype=analysis.dtype),
+        caption_justify="left",
+        show_footer=True,
+    )
+    total = analysis.total
+    table.add_column("#", justify="right", footer="")
+    table.add_column("Layer", footer="Total")
+    table.add_column("Output", footer=format_dims(total.output.dims(layout)))
+    table.add_column("RF", justify="right", footer=field_text(total.field))
+    table.add_column("Params", justify="right", footer=human_count(total.params))
+    table.add_column("MACs", justify="right", footer=human_count(total.macs))
+    table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes))
+    table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick)
+    for row in analysis.rows:
+        table.add_row(
+            row.index, layer_text(row), format_dims(row.output.dims(layout)), field_text(row.field),
+            human_count(row.params), human_count(row.macs), human_bytes(row.memory_bytes),
+            tick if row.fit == "exact" else f"{warn} {misfit_text(row)}",
+            style="bold yellow" if row.fit != "exact" else None,
+        )
+    console.print(table)
+    console.print(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total.macs:,} MACs, "
+                  f"{total.memory_bytes:,} bytes of activations")
+    for note in notes:
+        console.print(Text(f"note: {note}", style="dim"))
+    for row in analysis.rows:
+        for warning in row.warnings:
+            console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))

@@ -1,0 +1,443 @@
+"""Spec text -> a tree of nodes carrying their source positions.
+
+A hand-written parser of small functions, each ``parse_x(src, pos) -> (pos, value)``.
+``src`` is the text lower-cased character by character (so positions match the
+original); every error goes through ``fail`` and points at a column.
+
+Grammar (informal)::
+
+    document   = { line }                      lines: input decl | definition | items
+    input decl = "input" shape
+    definition = name [ "(" name { "," name } ")" ] "=" sequence
+    sequence   = element { separator element }  separator: "," | "->" | newline
+    element    = "[" sequence "]" "*" count
+               | "res(" sequence [ "|" sequence ] ")"
+               | "cat(" sequence { "|" sequence } ")"
+               | name "(" number { "," number } ")"       a named block's use
+               | layer
+    layer      = name [ numbers ] { option }                 conv3x3s2p1x64
+    numbers    = number { "x" number }
+    option     = word [ numbers ]                            s2, p0x3, psame, nb
+    number     = digits [ "." digits ] | "{" name "}"        {name}: a block parameter
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import SpecError
+
+LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz_")
+DIGITS = frozenset("0123456789")
+SPACE = frozenset(" \t\r")
+NEWLINE = "\n"
+COMMENT = "#"
+# Characters that end an item: what may follow a complete layer.
+ITEM_END = frozenset(",\n|)]#-") | SPACE
+# Option words, longest first so that "psame" wins over "p" and "op" over nothing.
+WORD_OPTIONS = ("affine", "pvalid", "psame", "pfull", "ceil", "nb")
+NUMBER_OPTIONS = ("op", "s", "p", "d", "g", "x")
+OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
+# Layer names that end in a digit, so the digit is not read as a size.
+NAMES_WITH_DIGITS = ("relu6",)
+BRANCH_NAMES = ("res", "cat")
+# Guards against pathological input (a spec nested 10,000 brackets deep).
+MAX_NESTING = 100
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A block parameter used in place of a number: ``{mid}``."""
+
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One run of numbers in a layer item: the leading sizes (tag "") or an option."""
+
+    tag: str
+    values: tuple
+    pos: int
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    args: tuple[Arg, ...]
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple
+    pos: int
+
+
+@dataclass(frozen=True)
+class Repeat:
+    body: Seq
+    count: object
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Residual:
+    body: Seq
+    shortcut: Seq | None
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Concat:
+    branches: tuple[Seq, ...]
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Call:
+    """A use of a named block, ``bottleneck(64, 256, 1)``."""
+
+    name: str
+    args: tuple
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    params: tuple[str, ...]
+    body: Seq
+    pos: int
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    label: str | None
+    network: Seq
+    definitions: dict
+    input_text: str | None
+    input_pos: int
+
+
+class Parser:
+    """Holds the source so the parse functions can raise positioned errors."""
+
+    def __init__(self, source: str, label: str | None):
+        self.source = source
+        self.label = label
+        # Lower-case only ASCII so that every position still maps 1:1 to the source.
+        self.src = "".join(c.lower() if c.isascii() else c for c in source)
+
+    def fail(self, message: str, pos: int) -> SpecError:
+        return SpecError(message, self.source, pos, self.label)
+
+
+def parse_document(source: str, label: str | None = None) -> Document:
+    """Parse a spec string or file into its network, named blocks and input line."""
+    p = Parser(source, label)
+    src = p.src
+    items: list = []
+    definitions: dict[str, Definition] = {}
+    input_text, input_pos = None, 0
+    pos = skip_blank(src, 0)
+    while pos < len(src):
+        if is_input_line(src, pos):
+            if input_text is not None:
+                raise p.fail("the input is declared twice", pos)
+            pos, (input_text, input_pos) = parse_input_line(p, pos)
+        elif (definition := try_parse_definition(p, pos)) is not None:
+            pos, value = definition
+            if value.name in definitions:
+                raise p.fail(f"block '{value.name}' is defined twice", value.pos)
+            definitions[value.name] = value
+        else:
+            pos, line_items = parse_items(p, pos, newline_ends=True, depth=0)
+            items.extend(line_items)
+        pos = skip_blank(src, pos)
+    if not items:
+        where = len(source.rstrip())
+        raise p.fail("empty spec: no layers given (e.g. \"conv3x3p1x64,relu,pool2\")", where)
+    return Document(source, label, Seq(tuple(items), items[0].pos), definitions, input_text, input_pos)
+
+
+def skip_space(src: str, pos: int) -> int:
+    while pos < len(src) and src[pos] in SPACE:
+        pos += 1
+    return pos
+
+
+def skip_comment(src: str, pos: int) -> int:
+    if pos < len(src) and src[pos] == COMMENT:
+        end = src.find(NEWLINE, pos)
+        return len(src) if end < 0 else end
+    return pos
+
+
+def skip_blank(src: str, pos: int) -> int:
+    """Skip spaces, comments and newlines."""
+    while True:
+        start = pos
+        pos = skip_comment(src, skip_space(src, pos))
+        if pos < len(src) and src[pos] == NEWLINE:
+            pos += 1
+        if pos == start:
+            return pos
+
+
+def is_input_line(src: str, pos: int) -> bool:
+    return src.startswith("input", pos) and pos + 5 < len(src) and src[pos + 5] in SPACE
+
+
+def parse_input_line(p: Parser, pos: int) -> tuple[int, tuple[str, int]]:
+    start = skip_space(p.src, pos + len("input"))
+    end = start
+    while end < len(p.src) and p.src[end] not in SPACE and p.src[end] not in (NEWLINE, COMMENT):
+        end += 1
+    if end == start:
+        raise p.fail("'input' needs a shape, e.g. input 3x224x224", start)
+    return end, (p.source[start:end], start)
+
+
+def parse_name(src: str, pos: int) -> tuple[int, str]:
+    start = pos
+    while pos < len(src) and (src[pos] in LETTERS or (pos > start and src[pos] in DIGITS)):
+        pos += 1
+    return pos, src[start:pos]
+
+
+def try_parse_definition(p: Parser, pos: int) -> tuple[int, Definition] | None:
+    """A line ``name(a, b) = body``; None when the line is not a definition."""
+    src = p.src
+    end, name = parse_name(src, pos)
+    if not name or name in BRANCH_NAMES:
+        return None
+    params: list[str] = []
+    cursor = skip_space(src, end)
+    if cursor < len(src) and src[cursor] == "(":
+        close = src.find(")", cursor)
+        if close < 0:
+            return None
+        inner = src[cursor + 1 : close]
+        after = skip_space(src, close + 1)
+        if after >= len(src) or src[after] != "=":
+            return None
+        cursor += 1
+        for raw in inner.split(","):
+            word = raw.strip()
+            if not word or parse_name(word, 0)[0] != len(word) or word[0] in DIGITS:
+                raise p.fail(f"a block parameter must be a name, got '{word}'", cursor)
+            if word in params:
+                raise p.fail(f"parameter '{word}' is listed twice", cursor)
+            params.append(word)
+            cursor += len(raw) + 1
+        cursor = after
+    if cursor >= len(src) or src[cursor] != "=":
+        return None
+    body_pos = skip_space(src, cursor + 1)
+    if body_pos >= len(src) or src[body_pos] in (NEWLINE, COMMENT):
+        raise p.fail(f"block '{name}' has an empty body", body_pos)
+    body_end, items = parse_items(p, body_pos, newline_ends=True, depth=0)
+    return body_end, Definition(name, tuple(params), Seq(tuple(items), body_pos), pos)
+
+
+def parse_items(p: Parser, pos: int, newline_ends: bool, depth: int) -> tuple[int, list]:
+    """Elements separated by ``,``/``->`` (and by newlines unless ``newline_ends``).
+
+    Stops before ``|``, ``)``, ``]``, the end, or (when ``newline_ends``) a newline
+    that does not follow a separator.
+    """
+    src = p.src
+    if depth > MAX_NESTING:
+        raise p.fail(f"nesting deeper than {MAX_NESTING} levels", pos)
+    pos = skip_blank(src, pos) if not newline_ends else skip_comment(src, skip_space(src, pos))
+    pos, item = parse_element(p, pos, depth)
+    items = [item]
+    while True:
+        pos = skip_comment(src, skip_space(src, pos))
+        if pos >= len(src) or src[pos] in "|)]":
+            return pos, items
+        if src[pos] == NEWLINE:
+            if newline_ends:
+                return pos, items
+            pos = skip_blank(src, pos)
+            if pos >= len(src) or src[pos] in "|)]":
+                return pos, items
+            if src[pos] == "," or src.startswith("->", pos):
+                pos = parse_separator(p, pos)
+        else:
+            pos = parse_separator(p, pos)
+        # After a separator the list goes on, across line breaks too.
+        pos = skip_blank(src, pos)
+        pos, item = parse_element(p, pos, depth)
+        items.append(item)
+
+
+def parse_separator(p: Parser, pos: int) -> int:
+    src = p.src
+    if src[pos] == ",":
+        return pos + 1
+    if src.startswith("->", pos):
+        return pos + 2
+    raise p.fail(f"expected ',' between items, found '{p.source[pos]}'", pos)
+
+
+def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
+    src = p.src
+    if pos >= len(src) or src[pos] in ",|)]\n" or src.startswith("->", pos):
+        raise p.fail("empty item: expected a layer", pos)
+    if src[pos] == "[":
+        return parse_repeat(p, pos, depth)
+    end, name = parse_name(src, pos)
+    if not name:
+        raise p.fail(f"unexpected '{p.source[pos]}': expected a layer such as conv3x3p1x64", pos)
+    if end < len(src) and src[end] == "(":
+        if name in BRANCH_NAMES:
+            return parse_branches(p, pos, name, end + 1, depth)
+        return parse_call(p, pos, name, end + 1)
+    return parse_layer(p, pos)
+
+
+def parse_repeat(p: Parser, pos: int, depth: int) -> tuple[int, Repeat]:
+    src = p.src
+    end, items = parse_items(p, pos + 1, newline_ends=False, depth=depth + 1)
+    if end >= len(src) or src[end] != "]":
+        raise p.fail("unclosed '[': expected ']'", pos if end >= len(src) else end)
+    cursor = skip_space(src, end + 1)
+    if cursor >= len(src) or src[cursor] != "*":
+        raise p.fail("a group needs a repeat count: [ ... ]*N", cursor)
+    cursor = skip_space(src, cursor + 1)
+    cursor, count = parse_number(p, cursor)
+    if isinstance(count, Fraction) and count.denominator != 1:
+        raise p.fail("a repeat count must be a whole number", cursor)
+    return cursor, Repeat(Seq(tuple(items), pos + 1), count, p.source[pos:cursor], pos)
+
+
+def parse_branches(p: Parser, pos: int, name: str, cursor: int, depth: int) -> tuple[int, object]:
+    src = p.src
+    branches = []
+    while True:
+        cursor, items = parse_items(p, cursor, newline_ends=False, depth=depth + 1)
+        branches.append(Seq(tuple(items), items[0].pos))
+        if cursor >= len(src):
+            raise p.fail(f"unclosed '{name}(': expected ')'", pos)
+        if src[cursor] == ")":
+            break
+        if src[cursor] != "|":
+            raise p.fail(f"expected '|' or ')' in {name}(...), found '{p.source[cursor]}'", cursor)
+        cursor += 1
+    cursor += 1
+    text = p.source[pos:cursor]
+    if name == "res":
+        if len(branches) > 2:
+            raise p.fail("res(body | shortcut) takes at most one shortcut", branches[2].pos)
+        shortcut = branches[1] if len(branches) == 2 else None
+        return cursor, Residual(branches[0], shortcut, text, pos)
+    return cursor, Concat(tuple(branches), text, pos)
+
+
+def parse_call(p: Parser, pos: int, name: str, cursor: int) -> tuple[int, Call]:
+    src = p.src
+    args = []
+    cursor = skip_space(src, cursor)
+    if cursor < len(src) and src[cursor] == ")":
+        return cursor + 1, Call(name, (), p.source[pos : cursor + 1], pos)
+    while True:
+        cursor = skip_space(src, cursor)
+        cursor, value = parse_number(p, cursor)
+        args.append(value)
+        cursor = skip_space(src, cursor)
+        if cursor < len(src) and src[cursor] == ",":
+            cursor += 1
+            continue
+        if cursor < len(src) and src[cursor] == ")":
+            return cursor + 1, Call(name, tuple(args), p.source[pos : cursor + 1], pos)
+        raise p.fail(f"expected ',' or ')' in {name}(...)", cursor)
+
+
+def parse_layer(p: Parser, pos: int) -> tuple[int, Layer]:
+    """``conv3x3s2p1x64``: a name, leading numbers, then options."""
+    src = p.src
+    end = pos
+    while end < len(src) and src[end] in LETTERS:
+        end += 1
+    name = src[pos:end]
+    # Word options may follow a bare name directly: "inaffine" is "in" + "affine".
+    stripped = True
+    while stripped:
+        stripped = False
+        for word in WORD_OPTIONS:
+            if name.endswith(word) and len(name) > len(word):
+                name, end, stripped = name[: -len(word)], end - len(word), True
+    for special in NAMES_WITH_DIGITS:
+        if src.startswith(special, pos) and (pos + len(special) == len(src) or src[pos + len(special)] not in DIGITS):
+            end, name = pos + len(special), special
+    args = []
+    cursor = end
+    if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
+        cursor, values = parse_numbers(p, cursor)
+        args.append(Arg("", values, end))
+    while cursor < len(src) and src[cursor] not in ITEM_END:
+        cursor, arg = parse_option(p, cursor, name)
+        args.append(arg)
+    if src.startswith("-", cursor) and not src.startswith("->", cursor):
+        raise p.fail(f"unexpected '-' in '{p.source[pos:cursor + 1]}'", cursor)
+    return cursor, Layer(name, tuple(args), p.source[pos:cursor], pos)
+
+
+def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
+    src = p.src
+    for word in OPTIONS:
+        if src.startswith(word, pos):
+            cursor = pos + len(word)
+            if word in WORD_OPTIONS:
+                return cursor, Arg(word, (), pos)
+            if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
+                cursor, values = parse_numbers(p, cursor)
+                return cursor, Arg(word, values, pos)
+            raise p.fail(f"option '{word}' needs a number (e.g. {word}2)", cursor)
+    char = p.source[pos]
+    if char in DIGITS or char in LETTERS or char.isalpha():
+        raise p.fail(f"unknown option '{char}' in '{layer_name}' (options: s, p, d, g, x, op, nb, ceil, psame, pvalid, pfull)", pos)
+    raise p.fail(f"unexpected character '{char}'", pos)
+
+
+def parse_numbers(p: Parser, pos: int) -> tuple[int, tuple]:
+    """``3x3x64`` -> (3, 3, 64); an ``x`` continues the list only when a number follows."""
+    pos, first = parse_number(p, pos)
+    values = [first]
+    src = p.src
+    while pos + 1 < len(src) and src[pos] == "x" and (src[pos + 1] in DIGITS or src[pos + 1] == "{"):
+        pos, value = parse_number(p, pos + 1)
+        values.append(value)
+    return pos, tuple(values)
+
+
+def parse_number(p: Parser, pos: int) -> tuple[int, object]:
+    """A whole number, a decimal (kept exact as a Fraction) or a ``{param}``."""
+    src = p.src
+    if pos < len(src) and src[pos] == "{":
+        end = src.find("}", pos)
+        name = src[pos + 1 : end].strip() if end > 0 else ""
+        if end < 0 or not name or parse_name(name, 0)[0] != len(name):
+            raise p.fail("expected a parameter name in braces, e.g. {mid}", pos)
+        return end + 1, Ref(name, pos)
+    start = pos
+    while pos < len(src) and src[pos] in DIGITS:
+        pos += 1
+    if pos < len(src) and src[pos] == ".":
+        pos += 1
+        while pos < len(src) and src[pos] in DIGITS:
+            pos += 1
+    text = src[start:pos]
+    if not text or text == "." or not any(c in DIGITS for c in text):
+        raise p.fail("expected a number", start)
+    return pos, (Fraction(text) if "." in text else int(text))

@@ -1,0 +1,64 @@
+"""The value that flows between layers, and the --input shape that starts it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import SpecError
+
+LAYOUTS = ("chw", "hwc")
+# Used when no input is given: the ImageNet shape of every classic network.
+DEFAULT_INPUT = "3x224x224"
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """Channels and spatial sizes of one sample; ``spatial == ()`` is a flat vector."""
+
+    channels: int
+    spatial: tuple[int, ...]
+
+    @property
+    def rank(self) -> int:
+        return len(self.spatial)
+
+    @property
+    def elements(self) -> int:
+        count = self.channels
+        for size in self.spatial:
+            count *= size
+        return count
+
+    def dims(self, layout: str) -> tuple[int, ...]:
+        """The shape as the user reads it: C x H x W, or H x W x C for ``hwc``."""
+        if layout == "hwc" and self.spatial:
+            return (*self.spatial, self.channels)
+        return (self.channels, *self.spatial)
+
+
+def format_dims(dims: tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in dims)
+
+
+def parse_input(text: str, layout: str, label: str = "input") -> Tensor:
+    """``3x224x224`` (or ``224x224x3`` in hwc) -> Tensor; 2 to 4 numbers (1-D to 3-D)."""
+    parts = text.strip().lower().replace("*", "x").replace(",", "x").split("x")
+    offset = len(text) - len(text.lstrip())
+    numbers = []
+    for part in parts:
+        if not part.isdigit():
+            raise SpecError(f"input shape must be numbers joined by 'x' (e.g. {DEFAULT_INPUT}), got '{text}'", text, offset, label)
+        value = int(part)
+        if value < 1:
+            raise SpecError(f"input sizes must be at least 1, got {value}", text, offset, label)
+        numbers.append(value)
+        offset += len(part) + 1
+    if not 2 <= len(numbers) <= 4:
+        order = "H x W x C" if layout == "hwc" else "C x H x W"
+        raise SpecError(
+            f"input needs 2 to 4 sizes ({order} for 2-D; one spatial size fewer for 1-D, one more for 3-D), got {len(numbers)}",
+            text, 0, label,
+        )
+    if layout == "hwc":
+        return Tensor(numbers[-1], tuple(numbers[:-1]))
+    return Tensor(numbers[0], tuple(numbers[1:]))
