@@ -9,8 +9,8 @@ import click
 from . import __version__
 from .engine import DTYPE_BYTES, Settings, analyse
 from .errors import SpecError
-from .syntax import parse_document
-from .tensor import DEFAULT_INPUT, LAYOUTS, parse_input
+from .sources import example_names, example_summary, input_tensor, load_document
+from .tensor import DEFAULT_INPUT, LAYOUTS
 
 CHEATSHEET = """\b
 Spec: layers separated by ',' (or '->'), case-insensitive.
@@ -45,33 +45,53 @@ class ConvcalcError(click.ClickException):
         click.echo(f"convcalc: {self.error.render()}", err=True)
 
 
-@click.command(epilog=CHEATSHEET, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("spec")
+class SpecFirstGroup(click.Group):
+    """``convcalc SPEC ...`` runs the calculator; ``convcalc examples`` etc. are subcommands."""
+
+    def parse_args(self, ctx, args):
+        if not args or args[0] not in self.commands:
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=SpecFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """convcalc: a calculator for convolutional networks."""
+
+
+@main.command("run", epilog=CHEATSHEET, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("spec", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
 @click.option("-i", "--input", "input_text", metavar="SHAPE",
-              help=f"Input shape, C x H x W (e.g. 3x224x224; CxW for 1-D, CxDxHxW for 3-D). Default {DEFAULT_INPUT}.")
+              help=f"Input shape, C x H x W (e.g. 3x224x224; CxW for 1-D, CxDxHxW for 3-D). Default: the spec "
+                   f"file's input line, else {DEFAULT_INPUT}.")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="chw", show_default=True,
               help="Order of --input and printed shapes: chw (PyTorch) or hwc (TensorFlow, Coursera).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of a table.")
 @click.option("--strict", is_flag=True, help="Treat a layer that does not fit its input evenly as an error (exit 2).")
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="Table: show blocks only N levels deep (their rows still carry the totals). Default: all.")
 @click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size for memory.")
 @click.option("--dtype", type=click.Choice(list(DTYPE_BYTES)), default="float32", show_default=True,
               help="Bytes per activation value for memory.")
+@click.option("--list-examples", is_flag=True, help="List the shipped example networks and exit.")
 @click.version_option(__version__, "--version", prog_name="convcalc")
-def main(spec, input_text, layout, as_json, strict, batch, dtype):
+def run(spec, file, input_text, layout, as_json, strict, depth, batch, dtype, list_examples):
     """Shapes, receptive fields, parameters, multiply-adds and memory of a CNN, layer by layer.
 
-    SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10".
+    SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
+    spec file, or the name of a shipped example (see `convcalc examples`).
     """
-    notes = []
+    if list_examples:
+        print_examples()
+        return
     try:
-        document = parse_document(spec)
-        if input_text is None:
-            input_text = DEFAULT_INPUT if layout == "chw" else "224x224x3"
-            notes.append(f"no --input given: assuming {input_text}")
-        tensor = parse_input(input_text, layout)
-        analysis = analyse(document, tensor, Settings(batch=batch, dtype=dtype, strict=strict))
+        document = load_document(spec, file, sys.stdin.read() if spec == "-" else None)
+        start = input_tensor(document, input_text, layout)
+        analysis = analyse(document, start.tensor, Settings(batch=batch, dtype=dtype, strict=strict))
     except SpecError as error:
         raise ConvcalcError(error) from None
+    notes = [start.note] if start.note else []
     if as_json:
         from .render.json_out import render_json
 
@@ -81,8 +101,17 @@ def main(spec, input_text, layout, as_json, strict, batch, dtype):
     else:
         from .render.table import render_table
 
-        render_table(analysis, layout, notes)
+        render_table(analysis, layout, notes, depth)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+@main.command("examples")
+def examples():
+    """List the shipped example networks (run one with `convcalc NAME`)."""
+    print_examples()
+
+
+def print_examples() -> None:
+    names = example_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        click.echo(f"{name:<{width}}  {example_summary(name)}")

@@ -5,14 +5,15 @@ No I/O and no printing; integers stay exact and ratios are Fractions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .errors import SpecError
 from .geometry import AxisStep, fit_message
 from .kinds import GLOBAL, KINDS, Args, Effect, suggest
-from .syntax import Document, Layer, Ref
-from .tensor import Tensor
+from .syntax import Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
+from .tensor import Tensor, format_dims
 
 AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "float64": 8}
@@ -56,6 +57,13 @@ class Field:
 
 @dataclass(frozen=True)
 class Row:
+    """One layer, or one block (repeat, res, cat, named block) holding its rows.
+
+    A block's numbers are the sums of the layers inside it; ``children`` holds a
+    repeat's or named block's rows, ``branches`` a res's (body, shortcut) or a
+    cat's branches.
+    """
+
     index: str
     text: str
     kind: str
@@ -67,9 +75,40 @@ class Row:
     memory_bytes: int
     fit: str  # "exact" or "non-integer"
     warnings: tuple[str, ...]
-    padding: tuple[tuple[int, int], ...] | None
+    padding: tuple[tuple[int, int], ...] | None = None
     # The unrounded output size per axis of a sliding window (54.25), else None.
     exact_output: tuple[Fraction, ...] | None = None
+    children: tuple["Row", ...] = ()
+    branches: tuple[tuple["Row", ...], ...] = ()
+
+    @property
+    def is_block(self) -> bool:
+        return bool(self.children or self.branches)
+
+    def contents(self) -> tuple["Row", ...]:
+        return self.children + tuple(row for branch in self.branches for row in branch)
+
+    def leaves(self):
+        """The layer rows under this row (itself, for a layer)."""
+        if not self.is_block:
+            yield self
+            return
+        for row in self.contents():
+            yield from row.leaves()
+
+
+def block_row(index: str, text: str, kind: str, output: Tensor, field: Field, children=(), branches=(),
+              warnings=()) -> Row:
+    """A block's row: the sums of what it holds."""
+    children, branches = tuple(children), tuple(tuple(b) for b in branches)
+    inner = children + tuple(row for branch in branches for row in branch)
+    return Row(
+        index=index, text=text, kind=kind, output=output, field=field,
+        params=sum(r.params for r in inner), buffers=sum(r.buffers for r in inner),
+        macs=sum(r.macs for r in inner), memory_bytes=sum(r.memory_bytes for r in inner),
+        fit="exact" if all(r.fit == "exact" for r in inner) else "non-integer",
+        warnings=tuple(warnings), children=children, branches=branches,
+    )
 
 
 @dataclass(frozen=True)
@@ -99,6 +138,14 @@ class Settings:
     strict: bool = False
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Inside a named block: its parameters' values and the calls that led here."""
+
+    values: dict
+    calls: tuple[str, ...] = ()
+
+
 class Engine:
     """Walks a document's layers, carrying the tensor and receptive field along."""
 
@@ -106,17 +153,16 @@ class Engine:
         self.document = document
         self.settings = settings
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
-        self.rows: list[Row] = []
+        for name, definition in document.definitions.items():
+            if name in KINDS:
+                raise self.fail(f"'{name}' is a layer kind; give the block another name", definition.pos)
 
     def fail(self, message: str, pos: int) -> SpecError:
         return SpecError(message, self.document.source, pos, self.document.label)
 
     def run(self, tensor: Tensor) -> Analysis:
         start = tensor
-        field = Field.of_input(tensor)
-        for item in self.document.network.items:
-            tensor, field = self.layer(item, tensor, field)
-        rows = tuple(self.rows)
+        rows, tensor, field = self.sequence(self.document.network, tensor, Field.of_input(tensor), Scope({}), "")
         total = Totals(
             params=sum(r.params for r in rows),
             buffers=sum(r.buffers for r in rows),
@@ -124,31 +170,102 @@ class Engine:
             memory_bytes=sum(r.memory_bytes for r in rows),
             output=tensor,
             field=field,
-            non_integer=sum(r.fit != "exact" for r in rows),
+            non_integer=sum(leaf.fit != "exact" for r in rows for leaf in r.leaves()),
         )
-        return Analysis(start, rows, total, self.settings.batch, self.settings.dtype)
+        return Analysis(start, tuple(rows), total, self.settings.batch, self.settings.dtype)
 
-    def layer(self, item, tensor: Tensor, field: Field) -> tuple[Tensor, Field]:
-        if not isinstance(item, Layer):
-            raise self.fail("groups, res(...) and cat(...) are not supported yet", item.pos)
+    def sequence(self, seq: Seq, tensor: Tensor, field: Field, scope: Scope, prefix: str,
+                 rows: list | None = None) -> tuple[list[Row], Tensor, Field]:
+        rows = [] if rows is None else rows
+        for item in seq.items:
+            row = self.element(item, tensor, field, scope, f"{prefix}{len(rows) + 1}")
+            rows.append(row)
+            tensor, field = row.output, row.field
+        return rows, tensor, field
+
+    def element(self, item, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
+        if isinstance(item, Layer):
+            if item.text.lower() in self.document.definitions:
+                return self.call(Call(item.text.lower(), (), item.text, item.pos), tensor, field, scope, index)
+            return self.layer(substitute(item, scope, self.fail), tensor, field, index)
+        if isinstance(item, Repeat):
+            return self.repeat(item, tensor, field, scope, index)
+        if isinstance(item, Residual):
+            return self.residual(item, tensor, field, scope, index)
+        if isinstance(item, Concat):
+            return self.concat(item, tensor, field, scope, index)
+        return self.call(item, tensor, field, scope, index)
+
+    def repeat(self, item: Repeat, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
+        count = resolve_number(item.count, scope, self.fail)
+        if isinstance(count, Fraction) or count < 1:
+            raise self.fail(f"a repeat count must be a whole number of at least 1, got {count}", item.pos)
+        rows: list[Row] = []
+        for _ in range(count):
+            _, tensor, field = self.sequence(item.body, tensor, field, scope, f"{index}.", rows)
+        return block_row(index, filled_text(item.text, scope), "repeat", tensor, field, children=rows)
+
+    def residual(self, item: Residual, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
+        body, body_out, body_field = self.sequence(item.body, tensor, field, scope, f"{index}.1.")
+        shortcut, short_out, short_field = [], tensor, field
+        if item.shortcut is not None:
+            shortcut, short_out, short_field = self.sequence(item.shortcut, tensor, field, scope, f"{index}.2.")
+        if body_out != short_out:
+            raise self.fail(residual_mismatch(tensor, body_out, short_out, item.shortcut is None), item.pos)
+        merged, warnings = merge_fields([body_field, short_field], body_out, ["body", "shortcut"])
+        return block_row(index, filled_text(item.text, scope), "res", body_out, merged, branches=(body, shortcut),
+                         warnings=warnings)
+
+    def concat(self, item: Concat, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
+        results = [self.sequence(branch, tensor, field, scope, f"{index}.{n}.")
+                   for n, branch in enumerate(item.branches, 1)]
+        outputs = [out for _, out, _ in results]
+        if len({out.spatial for out in outputs}) > 1 or any(not out.spatial for out in outputs):
+            shapes = ", ".join(f"branch {n}: {format_dims(out.dims('chw'))}" for n, out in enumerate(outputs, 1))
+            raise self.fail(f"cat(...) branches must keep the same spatial size to be concatenated; {shapes}",
+                            item.pos)
+        output = Tensor(sum(out.channels for out in outputs), outputs[0].spatial)
+        merged, warnings = merge_fields([f for _, _, f in results], output,
+                                        [f"branch {n}" for n in range(1, len(results) + 1)])
+        return block_row(index, filled_text(item.text, scope), "cat", output, merged,
+                         branches=[rows for rows, _, _ in results], warnings=warnings)
+
+    def call(self, item: Call, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
+        definition = self.document.definitions.get(item.name)
+        if definition is None:
+            guess = suggest(item.name, self.document.definitions)
+            hint = f" - did you mean '{guess}'?" if guess else ""
+            raise self.fail(f"unknown block '{item.name}'{hint}", item.pos)
+        if item.name in scope.calls:
+            raise self.fail(f"block '{item.name}' uses itself ({' -> '.join(scope.calls + (item.name,))})", item.pos)
+        if len(item.args) != len(definition.params):
+            wanted = ", ".join(definition.params) or "nothing"
+            raise self.fail(f"block '{item.name}' takes {len(definition.params)} argument(s) ({wanted}), "
+                            f"got {len(item.args)}", item.pos)
+        values = dict(zip(definition.params, (resolve_number(a, scope, self.fail) for a in item.args)))
+        inner = Scope(values, scope.calls + (item.name,))
+        body = definition.body
+        if len(body.items) == 1 and not isinstance(body.items[0], Layer):
+            # A block that is one res/cat/repeat is shown as that block, under the call's name.
+            row = self.element(body.items[0], tensor, field, inner, index)
+            return Row(**{**row.__dict__, "text": filled_text(item.text, scope)})
+        rows, output, field = self.sequence(body, tensor, field, inner, f"{index}.")
+        return block_row(index, filled_text(item.text, scope), "block", output, field, children=rows)
+
+    def layer(self, item: Layer, tensor: Tensor, field: Field, index: str) -> Row:
         kind = KINDS.get(item.name)
         if kind is None:
-            guess = suggest(item.name)
+            guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
-        for arg in item.args:
-            for value in arg.values:
-                if isinstance(value, Ref):
-                    raise self.fail(f"'{{{value.name}}}' is a block parameter, used outside a block", value.pos)
         args = Args(item, self.fail, tensor.rank, kind)
         effect: Effect = kind.build(args, tensor).effect(tensor)
         field = self.moved_field(field, effect, effect.output)
-        warnings = list(effect.warnings)
         fit_warnings = self.fit_warnings(effect, tensor)
         if fit_warnings and self.settings.strict:
             raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {fit_warnings[0]}", item.pos)
-        self.rows.append(Row(
-            index=str(len(self.rows) + 1),
+        return Row(
+            index=index,
             text=item.text,
             kind=item.name,
             output=effect.output,
@@ -158,11 +275,10 @@ class Engine:
             macs=effect.macs,
             memory_bytes=effect.output.elements * self.bytes_per_value,
             fit="non-integer" if fit_warnings else "exact",
-            warnings=tuple(fit_warnings + warnings),
+            warnings=tuple(fit_warnings) + effect.warnings,
             padding=effect.padding,
             exact_output=tuple(w.exact_output for w in effect.windows) or None,
-        ))
-        return effect.output, field
+        )
 
     @staticmethod
     def moved_field(field: Field, effect: Effect, output: Tensor) -> Field:
@@ -183,6 +299,74 @@ class Engine:
             if not window.fits:
                 by_message.setdefault(fit_message(window), []).append(axis)
         return [f"{' and '.join(axes)}: {message}" for message, axes in by_message.items()]
+
+
+PARAM_REF = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+
+
+def resolve_number(value, scope: Scope, fail):
+    if not isinstance(value, Ref):
+        return value
+    if value.name not in scope.values:
+        known = ", ".join(scope.values) or "none here"
+        where = f"block '{scope.calls[-1]}'" if scope.calls else "the top level"
+        raise fail(f"unknown parameter '{{{value.name}}}' in {where} (parameters: {known})", value.pos)
+    return scope.values[value.name]
+
+
+def substitute(item: Layer, scope: Scope, fail) -> Layer:
+    """The layer with its ``{param}`` numbers replaced by the block's arguments."""
+    if not any(isinstance(v, Ref) for arg in item.args for v in arg.values):
+        return item
+    args = tuple(Arg(a.tag, tuple(resolve_number(v, scope, fail) for v in a.values), a.pos) for a in item.args)
+    return Layer(item.name, args, filled_text(item.text, scope), item.pos)
+
+
+def filled_text(text: str, scope: Scope) -> str:
+    """Source text with each ``{param}`` replaced by its value, on one line."""
+    if scope.values:
+        text = PARAM_REF.sub(lambda m: str(scope.values.get(m.group(1).lower(), m.group(0))), text)
+    return " ".join(text.split())
+
+
+def residual_mismatch(given: Tensor, body: Tensor, shortcut: Tensor, identity: bool) -> str:
+    """Name both shapes, and the projection shortcut that would make them agree."""
+    what = "the identity shortcut" if identity else "the shortcut"
+    parts = [f"res(...): the body gives {format_dims(body.dims('chw'))} but {what} gives "
+             f"{format_dims(shortcut.dims('chw'))}"]
+    if body.channels != shortcut.channels:
+        parts.append(f"({shortcut.channels} vs {body.channels} channels)")
+    strides = {n // m for n, m in zip(given.spatial, body.spatial) if m and n % m == 0 and n // m >= 1}
+    if body.spatial and len(strides) == 1 and len(body.spatial) == len(given.spatial):
+        stride = strides.pop()
+        parts.append(f"- a projection shortcut such as 'res(... | conv1x1{f's{stride}' if stride > 1 else ''}"
+                     f"x{body.channels}nb,bn)' would match")
+    return " ".join(parts)
+
+
+def merge_fields(fields: list[Field], output: Tensor, names: list[str]) -> tuple[Field, list[str]]:
+    """The largest field over the paths; a warning when the paths are not aligned."""
+    size, jump, start, warnings = [], [], [], []
+    for axis in range(len(fields[0].size)):
+        widest = max(fields, key=lambda f: f.size[axis])
+        size.append(widest.size[axis])
+        jump.append(widest.jump[axis])
+        start.append(widest.start[axis])
+    jumps = {f.jump for f in fields}
+    starts = {f.start for f in fields}
+    if len(jumps) > 1:
+        shown = ", ".join(f"{name} {'x'.join(short(v) for v in f.jump)}" for name, f in zip(names, fields))
+        warnings.append(f"branches are not aligned: their jumps differ ({shown})")
+    elif len(starts) > 1:
+        shown = ", ".join(f"{name} {'x'.join(short(v) for v in f.start)}" for name, f in zip(names, fields))
+        warnings.append(f"branches are not aligned: their field centres differ ({shown} input pixels)")
+    positions = output.spatial or fields[0].positions
+    return Field(tuple(size), tuple(jump), tuple(start), positions), warnings
+
+
+def short(value) -> str:
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
 def analyse(document: Document, tensor: Tensor, settings: Settings = Settings()) -> Analysis:

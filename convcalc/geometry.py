@@ -138,6 +138,8 @@ def fit_message(window: Window) -> str:
         parts.append(f"the last {skipped} input position{'s are' if skipped != 1 else ' is'} never covered")
     elif window.ceil:
         parts.append("the last window hangs over the edge")
+    else:
+        parts.append("only padding is left unread; every input position is used")
     below, above = window.fitting_inputs()
     sizes = " or ".join(str(s) for s in (below, above) if s is not None)
     parts.append(f"inputs that fit: {sizes}")

@@ -28,7 +28,8 @@ def field_json(field: Field) -> dict:
 
 
 def row_json(row: Row, layout: str) -> dict:
-    return {
+    """A layer's numbers; a block's also nest its rows (``children`` or ``branches``)."""
+    document = {
         "index": row.index,
         "layer": row.text,
         "kind": row.kind,
@@ -44,6 +45,11 @@ def row_json(row: Row, layout: str) -> dict:
         "exact_output": [plain(v) for v in row.exact_output] if row.exact_output else None,
         "warnings": list(row.warnings),
     }
+    if row.children:
+        document["children"] = [row_json(child, layout) for child in row.children]
+    if row.branches:
+        document["branches"] = [[row_json(r, layout) for r in branch] for branch in row.branches]
+    return document
 
 
 def render_json(analysis: Analysis, layout: str, notes: list[str]) -> str:

@@ -25,8 +25,13 @@ def field_text(field: Field) -> str:
     return f"{axes_text(field.size)}/{axes_text(field.jump)}"
 
 
+BLOCK_TEXT_WIDTH = 60
+
+
 def layer_text(row: Row) -> str:
-    """The layer as written; a computed 'same' padding is shown beside it."""
+    """The layer as written; a computed 'same' padding is shown beside it; long blocks cut short."""
+    if row.is_block and len(row.text) > BLOCK_TEXT_WIDTH:
+        return row.text[: BLOCK_TEXT_WIDTH - 3] + "..."
     if row.padding is None or "psame" not in row.text.lower():
         return row.text
     pads = [f"{lo}" if lo == hi else f"{lo}+{hi}" for lo, hi in row.padding]
@@ -34,7 +39,9 @@ def layer_text(row: Row) -> str:
 
 
 def misfit_text(row: Row) -> str:
-    """The unrounded output size that did not come out whole, e.g. 54.25."""
+    """The unrounded output size that did not come out whole (54.25); for a block, how many misfit."""
+    if row.is_block:
+        return f"{sum(leaf.fit != 'exact' for leaf in row.leaves())} inside"
     exact = [v for v in row.exact_output or () if v.denominator != 1]
     return short_fraction(exact[0]) if exact else "non-integer"
 
@@ -49,7 +56,24 @@ def glyphs() -> tuple[str, str]:
         return "ok", "!"
 
 
-def render_table(analysis: Analysis, layout: str, notes: list[str]) -> None:
+def tree_rows(rows, depth: int | None, guide: str = ""):
+    """Rows in display order with their tree guides; blocks deeper than ``depth`` stay folded.
+
+    A repeat's or named block's rows are indented; each branch of a res or cat
+    starts with "├" and continues with "│", so branches read apart.
+    """
+    for row in rows:
+        yield row, guide
+        if not row.is_block or (depth is not None and depth <= 1):
+            continue
+        inner = None if depth is None else depth - 1
+        yield from tree_rows(row.children, inner, guide + "  ")
+        for branch in row.branches:
+            for number, (child, child_guide) in enumerate(tree_rows(branch, inner, "")):
+                yield child, guide + ("├ " if number == 0 else "│ ") + child_guide
+
+
+def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -75,18 +99,18 @@ def render_table(analysis: Analysis, layout: str, notes: list[str]) -> None:
     table.add_column("MACs", justify="right", footer=human_count(total.macs))
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes))
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick)
-    for row in analysis.rows:
+    for row, guide in tree_rows(analysis.rows, depth):
         table.add_row(
-            row.index, layer_text(row), format_dims(row.output.dims(layout)), field_text(row.field),
+            row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(row.macs), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else f"{warn} {misfit_text(row)}",
-            style="bold yellow" if row.fit != "exact" else None,
+            style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
         )
     console.print(table)
     console.print(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total.macs:,} MACs, "
                   f"{total.memory_bytes:,} bytes of activations")
     for note in notes:
         console.print(Text(f"note: {note}", style="dim"))
-    for row in analysis.rows:
+    for row, _ in tree_rows(analysis.rows, None):
         for warning in row.warnings:
             console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
