@@ -20,13 +20,15 @@ def load(kind: str) -> list[dict]:
 
 
 def cli_args(case: dict) -> list[str]:
-    args = ["-i", case["input"], *case.get("options", [])]
+    args = ["-i", case["input"]] if "input" in case else []
+    args += case.get("options", [])
     if "layout" in case:
         args += ["--layout", case["layout"]]
     return [*args, case["spec"]]
 
 
 ROW_KEYS = {
+    "activations": lambda row: row["memory_bytes"] // 4,
     "rf": lambda row: row["receptive_field"]["size"],
     "jump": lambda row: row["receptive_field"]["jump"],
     "start": lambda row: row["receptive_field"]["start"],
@@ -39,22 +41,49 @@ def test_valid(case, run_json):
     document = run_json(*cli_args(case))
     expect = dict(case["expect"])
     rows = expect.pop("rows", [])
+    by_index = {row["index"]: row for row in walk(document["layers"])}
+    for wanted in expect.pop("at", []):
+        wanted = dict(wanted)
+        check_row(by_index[wanted.pop("index")], wanted)
+    gmacs = expect.pop("gmacs_rounded", None)
+    if gmacs is not None:
+        assert round(document["total"]["macs"] / 1e9, 2) == gmacs
     for key, value in expect.items():
         assert document["total"][key] == value, key
     for row, wanted in zip(document["layers"], rows):
-        for key, value in wanted.items():
-            if key in ("warning", "warnings"):
-                for text in [value] if key == "warning" else value:
-                    assert any(text in w for w in row["warnings"]), (text, row["warnings"])
-            else:
-                actual = ROW_KEYS[key](row) if key in ROW_KEYS else row[key]
-                assert actual == value, (row["layer"], key)
+        check_row(row, wanted)
     assert len(rows) <= len(document["layers"])
 
 
+def walk(rows):
+    for row in rows:
+        yield row
+        yield from walk(row.get("children", []))
+        for branch in row.get("branches", []):
+            yield from walk(branch)
+
+
+def check_row(row: dict, wanted: dict) -> None:
+    for key, value in wanted.items():
+        if key in ("warning", "warnings"):
+            for text in [value] if key == "warning" else value:
+                assert any(text in w for w in row["warnings"]), (text, row["warnings"])
+        else:
+            actual = ROW_KEYS[key](row) if key in ROW_KEYS else row[key]
+            assert actual == value, (row["layer"], key)
+
+
 @pytest.mark.parametrize("case", load("invalid"))
-def test_invalid(case, run_cli):
-    result = run_cli(*cli_args(case))
+def test_invalid(case, run_cli, tmp_path, monkeypatch):
+    if "file" in case:
+        # A spec file: the error names file:line:column and echoes that line.
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "net.cnn").write_text(case["file"])
+        case = {**case, "spec": "net.cnn", "echo": case["file"].splitlines()[case["line"] - 1]}
+        result = run_cli(*cli_args(case))
+        assert f"(net.cnn:{case['line']}:{case['column']})" in result.stderr.splitlines()[0]
+    else:
+        result = run_cli(*cli_args(case))
     assert result.exit_code == 2, result.stdout
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
