@@ -7,9 +7,9 @@ import sys
 import click
 
 from . import __version__
-from .engine import DTYPE_BYTES, Settings, analyse
+from .engine import DTYPE_BYTES, Analysis, Settings, analyse
 from .errors import SpecError
-from .sources import example_names, example_summary, input_tensor, load_document
+from .sources import Start, example_names, example_summary, input_tensor, load_document
 from .tensor import DEFAULT_INPUT, LAYOUTS
 
 CHEATSHEET = """\b
@@ -27,6 +27,9 @@ Spec: layers separated by ',' (or '->'), case-insensitive.
 \b
 Examples:
   convcalc -i 3x32x32 "conv3x3s1p1x64,relu,pool2,fc10"
+  convcalc resnet50 --depth 1            convcalc examples
+  convcalc explain -i 3x227x227 conv11x11s4x96
+  convcalc solve -W 63 -K 7 -S 1 -O 63   convcalc compare vgg16 resnet50
   convcalc -i 227x227x3 --layout hwc "conv11x11s4x96"
   convcalc -i 3x224x224 --json "conv7s2p3x64,bn,relu,maxpool3s2p1"
 """
@@ -59,49 +62,166 @@ def main():
     """convcalc: a calculator for convolutional networks."""
 
 
+def analysis_options(command):
+    """The options every command that analyses a spec shares."""
+    for option in reversed([
+        click.option("-i", "--input", "input_text", metavar="SHAPE",
+                     help=f"Input shape, C x H x W (e.g. 3x224x224; CxW for 1-D, CxDxHxW for 3-D). Default: the "
+                          f"spec file's input line, else {DEFAULT_INPUT}."),
+        click.option("--layout", type=click.Choice(LAYOUTS), default="chw", show_default=True,
+                     help="Order of --input and printed shapes: chw (PyTorch) or hwc (TensorFlow, Coursera)."),
+        click.option("--strict", is_flag=True,
+                     help="Treat a layer that does not fit its input evenly as an error (exit 2)."),
+        click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Batch size for memory."),
+        click.option("--dtype", type=click.Choice(list(DTYPE_BYTES)), default="float32", show_default=True,
+                     help="Bytes per activation value for memory."),
+    ]):
+        command = option(command)
+    return command
+
+
+def prepare(spec, file, input_text, layout, settings: Settings) -> tuple[object, Start, Analysis]:
+    """Load, parse and analyse; any SpecError becomes the one-line, caret-marked exit 2."""
+    try:
+        document = load_document(spec, file, sys.stdin.read() if spec == "-" else None)
+        start = input_tensor(document, input_text, layout)
+        return document, start, analyse(document, start.tensor, settings)
+    except SpecError as error:
+        raise ConvcalcError(error) from None
+
+
+def whole_network_notes(document, analysis: Analysis, layout: str) -> tuple[list[str], dict | None]:
+    """When a layer misfits: the nearest inputs at which every layer fits."""
+    if not analysis.total.non_integer:
+        return [], None
+    from .fixes import fitting_inputs
+    from .tensor import format_dims
+
+    below, above = fitting_inputs(document, analysis.input)
+    found = {"below": list(below.dims(layout)) if below else None,
+             "above": list(above.dims(layout)) if above else None}
+    sizes = [format_dims(t.dims(layout)) for t in (below, above) if t is not None]
+    if not sizes:
+        return ["no input size near this one makes every layer fit evenly"], found
+    return [f"every layer fits evenly at input {' or '.join(sizes)}"], found
+
+
+FORMATS = ("table", "json", "markdown", "csv")
+# `convcalc solve` found no whole-number solution (the request itself was fine).
+NO_SOLUTION = 1
+
+
 @main.command("run", epilog=CHEATSHEET, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("spec", required=False)
 @click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
-@click.option("-i", "--input", "input_text", metavar="SHAPE",
-              help=f"Input shape, C x H x W (e.g. 3x224x224; CxW for 1-D, CxDxHxW for 3-D). Default: the spec "
-                   f"file's input line, else {DEFAULT_INPUT}.")
-@click.option("--layout", type=click.Choice(LAYOUTS), default="chw", show_default=True,
-              help="Order of --input and printed shapes: chw (PyTorch) or hwc (TensorFlow, Coursera).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of a table.")
-@click.option("--strict", is_flag=True, help="Treat a layer that does not fit its input evenly as an error (exit 2).")
+@analysis_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (same as --format json).")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output: rich table, JSON, GitHub markdown table, or CSV.")
+@click.option("--explain", is_flag=True, help="Add each layer's formulas, in your numbers (table and JSON).")
 @click.option("--depth", type=click.IntRange(min=1), default=None,
               help="Table: show blocks only N levels deep (their rows still carry the totals). Default: all.")
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size for memory.")
-@click.option("--dtype", type=click.Choice(list(DTYPE_BYTES)), default="float32", show_default=True,
-              help="Bytes per activation value for memory.")
+@click.option("--svg", "svg_file", metavar="FILE", help="Also save the table as an SVG picture.")
+@click.option("--html", "html_file", metavar="FILE", help="Also save the table as an HTML page.")
 @click.option("--list-examples", is_flag=True, help="List the shipped example networks and exit.")
 @click.version_option(__version__, "--version", prog_name="convcalc")
-def run(spec, file, input_text, layout, as_json, strict, depth, batch, dtype, list_examples):
+def run(spec, file, input_text, layout, strict, batch, dtype, as_json, output_format, explain, depth, svg_file,
+        html_file, list_examples):
     """Shapes, receptive fields, parameters, multiply-adds and memory of a CNN, layer by layer.
 
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
     spec file, or the name of a shipped example (see `convcalc examples`).
+    Other commands: explain, solve, compare, examples (`convcalc COMMAND --help`).
     """
     if list_examples:
         print_examples()
         return
-    try:
-        document = load_document(spec, file, sys.stdin.read() if spec == "-" else None)
-        start = input_tensor(document, input_text, layout)
-        analysis = analyse(document, start.tensor, Settings(batch=batch, dtype=dtype, strict=strict))
-    except SpecError as error:
-        raise ConvcalcError(error) from None
+    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=explain)
+    document, start, analysis = prepare(spec, file, input_text, layout, settings)
     notes = [start.note] if start.note else []
-    if as_json:
+    fix_notes, fitting = whole_network_notes(document, analysis, layout)
+    notes += fix_notes
+    output_format = "json" if as_json else output_format
+    if output_format == "json":
         from .render.json_out import render_json
 
-        for note in notes:
-            click.echo(f"convcalc: note: {note}", err=True)
-        click.echo(render_json(analysis, layout, notes))
+        if start.note:
+            click.echo(f"convcalc: note: {start.note}", err=True)
+        click.echo(render_json(analysis, layout, notes, fitting))
+    elif output_format in ("markdown", "csv"):
+        from .render.flat import render_csv, render_markdown
+
+        click.echo((render_markdown if output_format == "markdown" else render_csv)(analysis, layout), nl=False)
     else:
         from .render.table import render_table
 
-        render_table(analysis, layout, notes, depth)
+        render_table(analysis, layout, notes, depth, svg_file, html_file)
+
+
+@main.command("explain")
+@click.argument("spec", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
+@analysis_options
+def explain_command(spec, file, input_text, layout, strict, batch, dtype):
+    """Walk through a network layer by layer, with every formula in your numbers."""
+    from .render.walkthrough import render_walkthrough
+
+    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=True)
+    document, start, analysis = prepare(spec, file, input_text, layout, settings)
+    notes = ([start.note] if start.note else []) + whole_network_notes(document, analysis, layout)[0]
+    click.echo(render_walkthrough(analysis, layout, notes))
+
+
+@main.command("compare")
+@click.argument("spec_a")
+@click.argument("spec_b")
+@analysis_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, as_json):
+    """Compare two designs' totals side by side, with the ratios B : A.
+
+    Each SPEC is a spec string, a .cnn file or an example name; without -i each
+    uses its own input line (or the default).
+    """
+    from .render.compare import render_compare, render_compare_json
+
+    settings = Settings(batch=batch, dtype=dtype, strict=strict)
+    analyses = [prepare(spec, None, input_text, layout, settings)[2] for spec in (spec_a, spec_b)]
+    if as_json:
+        click.echo(render_compare_json(spec_a, spec_b, *analyses, layout))
+    else:
+        render_compare(spec_a, spec_b, *analyses, layout)
+
+
+@main.command("solve")
+@click.option("-W", "w", type=int, help="Input size (one axis).")
+@click.option("-K", "k", type=int, help="Kernel size.")
+@click.option("-S", "s", type=int, help="Stride.")
+@click.option("-P", "p", type=int, help="Padding (each side).")
+@click.option("-D", "d", type=int, help="Dilation (1 unless it is the unknown).")
+@click.option("-O", "o", type=int, help="Output size.")
+@click.option("--same", is_flag=True, help="Solve for the padding that keeps the size (output ceil(W/S)).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def solve_command(w, k, s, p, d, o, same, as_json):
+    """Solve O = floor((W + 2P - D(K-1) - 1)/S) + 1 for the one number left out.
+
+    \b
+    convcalc solve -W 63 -K 7 -S 1 -O 63      -> P = 3
+    convcalc solve -W 227 -K 11 -P 0 -O 55    -> S = 4
+    convcalc solve -K 3 -S 2 -P 1 -O 56       -> W = 111 or 112
+    convcalc solve -W 63 -K 7 --same          -> P = 3
+    """
+    from .render.solution import render_solution, render_solution_json
+    from .solve import SolveError, solve
+
+    try:
+        result = solve({"W": w, "K": k, "S": s, "P": p, "D": d, "O": o}, same)
+    except SolveError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(render_solution_json(result) if as_json else render_solution(result))
+    if result.reason:
+        sys.exit(NO_SOLUTION)
 
 
 @main.command("examples")

@@ -13,9 +13,8 @@ from .errors import SpecError
 from .geometry import AxisStep, fit_message
 from .kinds import GLOBAL, KINDS, Args, Effect, suggest
 from .syntax import Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
-from .tensor import Tensor, format_dims
+from .tensor import AXIS_NAMES, Tensor, format_dims
 
-AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "float64": 8}
 
 
@@ -80,6 +79,8 @@ class Row:
     exact_output: tuple[Fraction, ...] | None = None
     children: tuple["Row", ...] = ()
     branches: tuple[tuple["Row", ...], ...] = ()
+    # With --explain: the formulas behind the numbers, in the user's numbers.
+    explanation: tuple[str, ...] = ()
 
     @property
     def is_block(self) -> bool:
@@ -136,6 +137,7 @@ class Settings:
     batch: int = 1
     dtype: str = "float32"
     strict: bool = False
+    explain: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,8 +215,11 @@ class Engine:
         if body_out != short_out:
             raise self.fail(residual_mismatch(tensor, body_out, short_out, item.shortcut is None), item.pos)
         merged, warnings = merge_fields([body_field, short_field], body_out, ["body", "shortcut"])
-        return block_row(index, filled_text(item.text, scope), "res", body_out, merged, branches=(body, shortcut),
-                         warnings=warnings)
+        row = block_row(index, filled_text(item.text, scope), "res", body_out, merged, branches=(body, shortcut),
+                        warnings=warnings)
+        return self.explained(row, [
+            f"output = body + {'identity' if item.shortcut is None else 'shortcut'} "
+            f"(element-wise sum): {format_dims(body_out.dims('chw'))}"])
 
     def concat(self, item: Concat, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         results = [self.sequence(branch, tensor, field, scope, f"{index}.{n}.")
@@ -227,8 +232,10 @@ class Engine:
         output = Tensor(sum(out.channels for out in outputs), outputs[0].spatial)
         merged, warnings = merge_fields([f for _, _, f in results], output,
                                         [f"branch {n}" for n in range(1, len(results) + 1)])
-        return block_row(index, filled_text(item.text, scope), "cat", output, merged,
-                         branches=[rows for rows, _, _ in results], warnings=warnings)
+        row = block_row(index, filled_text(item.text, scope), "cat", output, merged,
+                        branches=[rows for rows, _, _ in results], warnings=warnings)
+        return self.explained(row, [
+            f"channels = {' + '.join(str(out.channels) for out in outputs)} = {output.channels} (concatenated)"])
 
     def call(self, item: Call, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         definition = self.document.definitions.get(item.name)
@@ -252,6 +259,15 @@ class Engine:
         rows, output, field = self.sequence(body, tensor, field, inner, f"{index}.")
         return block_row(index, filled_text(item.text, scope), "block", output, field, children=rows)
 
+    def explained(self, row: Row, lines: list[str]) -> Row:
+        """A block row with its own formulas, and the sums it reports."""
+        if not self.settings.explain:
+            return row
+        sizes = "x".join(short(v) for v in row.field.size)
+        lines += [f"params, MACs, memory = sums over its {sum(1 for _ in row.leaves())} layers",
+                  f"RF = the largest over its paths = {sizes}"]
+        return Row(**{**row.__dict__, "explanation": tuple(lines)})
+
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str) -> Row:
         kind = KINDS.get(item.name)
         if kind is None:
@@ -259,8 +275,9 @@ class Engine:
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
         args = Args(item, self.fail, tensor.rank, kind)
-        effect: Effect = kind.build(args, tensor).effect(tensor)
-        field = self.moved_field(field, effect, effect.output)
+        built = kind.build(args, tensor)
+        effect: Effect = built.effect(tensor)
+        before, field = field, self.moved_field(field, effect, effect.output)
         fit_warnings = self.fit_warnings(effect, tensor)
         if fit_warnings and self.settings.strict:
             raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {fit_warnings[0]}", item.pos)
@@ -278,6 +295,8 @@ class Engine:
             warnings=tuple(fit_warnings) + effect.warnings,
             padding=effect.padding,
             exact_output=tuple(w.exact_output for w in effect.windows) or None,
+            explanation=tuple(built.explain(tensor, effect) + rf_lines(before, effect, field))
+            if self.settings.explain else (),
         )
 
     @staticmethod
@@ -327,6 +346,31 @@ def filled_text(text: str, scope: Scope) -> str:
     if scope.values:
         text = PARAM_REF.sub(lambda m: str(scope.values.get(m.group(1).lower(), m.group(0))), text)
     return " ".join(text.split())
+
+
+def rf_lines(before: Field, effect: Effect, after: Field) -> list[str]:
+    """The receptive-field step in numbers: ``RF = 1 + (11-1)*1 = 11``, ``jump = 1*4 = 4``."""
+    if effect.rf is None:
+        return axis_rf([f"{short(v)} (unchanged)" for v in after.size], len(after.size), "RF")
+    if effect.rf == GLOBAL:
+        sizes = [f"{short(r)} + ({n}-1)*{short(j)} = {short(r2)} (the whole input)"
+                 for r, n, j, r2 in zip(before.size, before.positions, before.jump, after.size)]
+        return axis_rf(sizes, len(sizes), "RF")
+    sizes, jumps = [], []
+    for r, j, step, r2, j2 in zip(before.size, before.jump, effect.rf, after.size, after.jump):
+        growth = step.grow_text or short(step.grow)
+        sizes.append(f"{short(r)} + {growth}*{short(j)} = {short(r2)}" if step.grow else f"{short(r2)} (unchanged)")
+        jumps.append(f"{short(j)}*{short(step.scale)} = {short(j2)}")
+    lines = axis_rf(sizes, len(sizes), "RF")
+    if any(step.scale != 1 for step in effect.rf):
+        lines += axis_rf(jumps, len(jumps), "jump")
+    return lines
+
+
+def axis_rf(texts: list[str], rank: int, label: str) -> list[str]:
+    if len(set(texts)) == 1:
+        return [f"{label} = {texts[0]}"]
+    return [f"{label}({name}) = {text}" for name, text in zip(AXIS_NAMES.get(rank, ()), texts)]
 
 
 def residual_mismatch(given: Tensor, body: Tensor, shortcut: Tensor, identity: bool) -> str:

@@ -5,7 +5,7 @@ Everything here is exact: sizes are ints, ratios are Fractions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 
@@ -34,6 +34,8 @@ class AxisStep:
     grow: Fraction | int
     shift: Fraction | int
     scale: Fraction | int
+    # How the growth reads in the layer's own numbers, "(11-1)" or "(3-1)*2", for --explain.
+    grow_text: str = field(default="", compare=False)
 
 
 IDENTITY_STEP = AxisStep(0, 0, 1)
@@ -124,7 +126,13 @@ class Window:
 
     def rf_step(self) -> AxisStep:
         reach = self.dilation * (self.kernel - 1)
-        return AxisStep(reach, Fraction(reach, 2) - self.pad_low, self.stride)
+        text = f"({self.kernel}-1)" + (f"*{self.dilation}" if self.dilation != 1 else "")
+        return AxisStep(reach, Fraction(reach, 2) - self.pad_low, self.stride, text)
+
+    def explain(self) -> str:
+        """``(227 - 11 + 2*0)/4 + 1 = 55``, or ``... = 54.25 -> 54`` when it does not fit."""
+        text = f"{self.formula()} = {format_fraction(self.exact_output)}"
+        return text if self.exact_output == self.output else f"{text} -> {self.output}"
 
 
 def fit_message(window: Window) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .errors import SpecError
 
 LAYOUTS = ("chw", "hwc")
+AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
 # Used when no input is given: the ImageNet shape of every classic network.
 DEFAULT_INPUT = "3x224x224"
 

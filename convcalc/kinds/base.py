@@ -9,7 +9,7 @@ from typing import Callable
 from ..errors import SpecError
 from ..geometry import AxisStep, Window
 from ..syntax import Arg, Layer
-from ..tensor import Tensor, format_dims
+from ..tensor import AXIS_NAMES, Tensor, format_dims
 
 # Tags that take one value per spatial axis (or one value for all axes).
 AXIS_TAGS = ("", "s", "p", "d", "op")
@@ -166,3 +166,16 @@ def check_windows(args: Args, tensor: Tensor, windows: tuple[Window, ...]) -> tu
                 f"{window.formula()} = {size} < 1 (kernel span {window.span} > padded size "
                 f"{window.size + window.pad_low + window.pad_high})")
     return outputs
+
+
+def axis_lines(texts: list[str], rank: int) -> list[str]:
+    """``H' = ...`` per spatial axis, folded into one line when every axis reads the same."""
+    names = AXIS_NAMES.get(rank, ())
+    if len(set(texts)) == 1 and texts:
+        others = ", ".join(f"{n}'" for n in names[1:])
+        return [f"{names[0]}' = {texts[0]}" + (f" ({others} the same)" if others else "")]
+    return [f"{name}' = {text}" for name, text in zip(names, texts)]
+
+
+def times(values) -> str:
+    return "*".join(str(v) for v in values)

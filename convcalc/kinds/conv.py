@@ -8,7 +8,7 @@ from math import gcd
 
 from ..geometry import AxisStep, Window, same_padding
 from ..tensor import Tensor, format_dims
-from .base import Args, Effect, Kind, check_windows, product, require_spatial
+from .base import Args, Effect, Kind, axis_lines, check_windows, product, require_spatial, times
 
 CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
 
@@ -86,6 +86,20 @@ class Conv:
             warnings=asymmetric_warning(self.padding) if self.args.has("psame") else (),
         )
 
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        per_output = f"{channels_text(tensor.channels, self.groups)}*{times(self.kernel)}"
+        bias = f" + {self.out_channels}" if self.bias else ""
+        return [
+            *axis_lines([w.explain() for w in effect.windows], tensor.rank),
+            f"params = {self.out_channels}*({per_output}){bias} = {effect.params:,}",
+            f"MACs = {self.out_channels}*{times(effect.output.spatial)}*({per_output}) = {effect.macs:,}",
+        ]
+
+
+def channels_text(channels: int, groups: int) -> str:
+    """Input channels each filter sees: ``3``, or ``96/2`` with groups."""
+    return str(channels) if groups == 1 else f"{channels}/{groups}"
+
 
 def build_conv(args: Args, tensor: Tensor) -> Conv:
     return Conv.build(args, tensor)
@@ -145,6 +159,18 @@ class TransposedConv:
                      zip(self.kernel, self.stride, self.padding, self.dilation)),
             padding=tuple((p, p) for p in self.padding),
         )
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        sizes = [f"({n}-1)*{s} - 2*{p} + {d}*({k}-1) + 1 + {op} = {out}" for n, k, s, p, d, op, out in
+                 zip(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation, self.output_padding,
+                     effect.output.spatial)]
+        per_input = f"{channels_text(self.out_channels, self.groups)}*{times(self.kernel)}"
+        bias = f" + {self.out_channels}" if self.bias else ""
+        return [
+            *axis_lines(sizes, tensor.rank),
+            f"params = {tensor.channels}*({per_input}){bias} = {effect.params:,}",
+            f"MACs = {tensor.channels}*{times(tensor.spatial)}*({per_input}) = {effect.macs:,}",
+        ]
 
 
 def transposed_step(kernel: int, stride: int, padding: int, dilation: int) -> AxisStep:

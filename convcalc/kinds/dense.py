@@ -25,6 +25,14 @@ class Linear:
             rf=GLOBAL,
         )
 
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        features = tensor.elements
+        bias = f" + {self.out_features}" if self.bias else ""
+        lines = [f"inputs = {'*'.join(str(d) for d in (tensor.channels, *tensor.spatial))} = {features:,} (flattened)"] \
+            if tensor.spatial else []
+        return [*lines, f"params = {features}*{self.out_features}{bias} = {effect.params:,}",
+                f"MACs = {features}*{self.out_features} = {effect.macs:,}"]
+
 
 def build_linear(args: Args, tensor: Tensor) -> Linear:
     if not args.has(""):
@@ -38,6 +46,9 @@ class Flatten:
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=Tensor(tensor.elements, ()))
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return [f"outputs = {'*'.join(str(d) for d in (tensor.channels, *tensor.spatial))} = {tensor.elements:,}"]
 
 
 KINDS = {

@@ -32,6 +32,14 @@ class Norm:
             buffers=2 * tensor.channels if self.running_stats else 0,
         )
 
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        c = tensor.channels
+        lines = [f"params = 2*{c} = {effect.params:,} (scale and shift per channel)" if self.affine
+                 else "params = 0 (no affine scale and shift)"]
+        if self.running_stats:
+            lines.append(f"buffers = 2*{c} = {effect.buffers:,} (running mean and variance, not trained)")
+        return [*lines, "MACs not counted (torchvision convention)"]
+
 
 def build_norm(args: Args, tensor: Tensor) -> Norm:
     name = args.item.name

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..geometry import AxisStep, Window
 from ..tensor import Tensor, format_dims
-from .base import GLOBAL, Args, Effect, Kind, check_windows, require_spatial
+from .base import GLOBAL, Args, Effect, Kind, axis_lines, check_windows, require_spatial
 from .conv import resolve_padding
 
 
@@ -52,6 +52,10 @@ class Pool:
             padding=self.padding,
         )
 
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return [*axis_lines([w.explain() for w in effect.windows], tensor.rank),
+                f"{self.mode} pooling: no parameters; MACs not counted (torchvision convention)"]
+
 
 @dataclass(frozen=True)
 class GlobalPool:
@@ -61,6 +65,10 @@ class GlobalPool:
     def effect(self, tensor: Tensor) -> Effect:
         require_spatial(self.args, tensor)
         return Effect(output=Tensor(tensor.channels, (1,) * tensor.rank), rf=GLOBAL)
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return [f"global {self.mode} pooling over {format_dims(tensor.spatial)} -> {format_dims(effect.output.spatial)}; "
+                "no parameters, MACs not counted"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,11 @@ class AdaptivePool:
                 warnings.append(f"adaptive pooling {size} -> {out} uses uneven, overlapping windows "
                                 f"({' and '.join(str(w) for w in widths)} wide)")
         return Effect(output=Tensor(tensor.channels, self.output_size), rf=tuple(steps), warnings=tuple(warnings))
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        sizes = [f"{out} (window i spans floor(i*{n}/{out}) .. ceil((i+1)*{n}/{out}))"
+                 for n, out in zip(tensor.spatial, self.output_size)]
+        return [*axis_lines(sizes, tensor.rank), "adaptive pooling: no parameters, MACs not counted"]
 
 
 def build_pool(mode: str):

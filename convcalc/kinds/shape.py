@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..geometry import AxisStep
 from ..tensor import Tensor
-from .base import Args, Effect, Kind, require_spatial
+from .base import Args, Effect, Kind, axis_lines, require_spatial
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class Elementwise:
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=tensor)
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return [f"{self.name}: shape kept, no parameters, MACs not counted"]
 
 
 def build_elementwise(args: Args, tensor: Tensor) -> Elementwise:
@@ -48,6 +51,9 @@ class ZeroPad:
             rf=tuple(AxisStep(0, -p, 1) for p in self.padding),
             padding=tuple((p, p) for p in self.padding),
         )
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return axis_lines([f"{n} + 2*{p} = {n + 2 * p}" for n, p in zip(tensor.spatial, self.padding)], tensor.rank)
 
 
 def build_pad(args: Args, tensor: Tensor) -> ZeroPad:

@@ -45,6 +45,8 @@ def row_json(row: Row, layout: str) -> dict:
         "exact_output": [plain(v) for v in row.exact_output] if row.exact_output else None,
         "warnings": list(row.warnings),
     }
+    if row.explanation:
+        document["explain"] = list(row.explanation)
     if row.children:
         document["children"] = [row_json(child, layout) for child in row.children]
     if row.branches:
@@ -52,7 +54,7 @@ def row_json(row: Row, layout: str) -> dict:
     return document
 
 
-def render_json(analysis: Analysis, layout: str, notes: list[str]) -> str:
+def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict | None = None) -> str:
     total = analysis.total
     document = {
         "convcalc": __version__,
@@ -75,4 +77,7 @@ def render_json(analysis: Analysis, layout: str, notes: list[str]) -> str:
             "non_integer_layers": total.non_integer,
         },
     }
+    if fitting is not None:
+        # Nearest inputs (below, above) at which every layer fits evenly; null if none is near.
+        document["fitting_inputs"] = fitting
     return json.dumps(document, indent=2)

@@ -73,7 +73,8 @@ def tree_rows(rows, depth: int | None, guide: str = ""):
                 yield child, guide + ("├ " if number == 0 else "│ ") + child_guide
 
 
-def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None) -> None:
+def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
+                 svg_file: str | None = None, html_file: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -81,7 +82,7 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     # Piped output is not folded to 80 columns unless COLUMNS asks for it.
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
     # Colour follows rich's rules: none when NO_COLOR is set or stdout is not a terminal.
-    console = Console(highlight=False, width=width)
+    console = Console(highlight=False, width=width, record=bool(svg_file or html_file))
     tick, warn = glyphs()
     table = Table(
         title=f"input {format_dims(analysis.input.dims(layout))} ({'H x W x C' if layout == 'hwc' else 'C x H x W'}),"
@@ -106,6 +107,8 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
             tick if row.fit == "exact" else f"{warn} {misfit_text(row)}",
             style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
         )
+        if row.explanation:
+            table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
     console.print(table)
     console.print(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total.macs:,} MACs, "
                   f"{total.memory_bytes:,} bytes of activations")
@@ -114,3 +117,7 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     for row, _ in tree_rows(analysis.rows, None):
         for warning in row.warnings:
             console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
+    if svg_file:
+        console.save_svg(svg_file, title="convcalc", clear=False)
+    if html_file:
+        console.save_html(html_file, clear=False)
