@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import walk
 
 DATA = Path(__file__).parent / "data"
 
@@ -53,14 +54,6 @@ def test_valid(case, run_json):
     for row, wanted in zip(document["layers"], rows):
         check_row(row, wanted)
     assert len(rows) <= len(document["layers"])
-
-
-def walk(rows):
-    for row in rows:
-        yield row
-        yield from walk(row.get("children", []))
-        for branch in row.get("branches", []):
-            yield from walk(branch)
 
 
 def check_row(row: dict, wanted: dict) -> None:

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import walk
 
 SOLVE_CASES = tomllib.loads((Path(__file__).parent / "data" / "solve.toml").read_text())["case"]
 
@@ -105,13 +106,6 @@ def test_csv_matches_json(run_cli, run_json):
     spec = ["-i", "3x224x224", "resnet18"]
     rows = list(csv.DictReader(io.StringIO(run_cli("--format", "csv", *spec).stdout)))
     doc = run_json(*spec)
-
-    def walk(layers):
-        for layer in layers:
-            yield layer
-            yield from walk(layer.get("children", []))
-            for branch in layer.get("branches", []):
-                yield from walk(branch)
 
     by_index = {layer["index"]: layer for layer in walk(doc["layers"])}
     assert len(rows) == len(by_index)

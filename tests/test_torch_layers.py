@@ -12,20 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import leaves
 
 TORCH_LAYERS = json.loads((Path(__file__).parent / "data" / "torch_layers.json").read_text())
 TORCH_MODULES = {"Conv2d": "conv", "Linear": "fc", "MaxPool2d": "pool", "AvgPool2d": "pool"}
 CONVCALC_KINDS = {"conv": "conv", "dw": "conv", "fc": "fc", "linear": "fc", "pool": "pool", "maxpool": "pool",
                   "avgpool": "pool"}
-
-
-def leaves(rows):
-    for row in rows:
-        nested = row.get("children", []) + [r for branch in row.get("branches", []) for r in branch]
-        if nested:
-            yield from leaves(nested)
-        else:
-            yield row
 
 
 @pytest.mark.parametrize("network", sorted(TORCH_LAYERS))
