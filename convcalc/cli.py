@@ -224,6 +224,29 @@ def solve_command(w, k, s, p, d, o, same, as_json):
         sys.exit(NO_SOLUTION)
 
 
+@main.command("export")
+@click.argument("spec", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
+@analysis_options
+@click.option("--to", "target", type=click.Choice(["torch"]), default="torch", show_default=True,
+              help="What to write: a PyTorch module.")
+def export_command(spec, file, input_text, layout, strict, batch, dtype, target):
+    """Print a self-contained Python module defining the network as a PyTorch nn.Module.
+
+    `convcalc export resnet50 > m.py && python m.py` prints its parameter count
+    and output shape. torch is needed to run the module, not to write it.
+    """
+    from .export import export_torch
+
+    settings = Settings(batch=batch, dtype=dtype, strict=strict)
+    document, start, analysis = prepare(spec, file, input_text, layout, settings)
+    title = document.label or " ".join(document.source.split())
+    try:
+        click.echo(export_torch(analysis, title, document.source, document.label), nl=False)
+    except SpecError as error:
+        raise ConvcalcError(error) from None
+
+
 @main.command("examples")
 def examples():
     """List the shipped example networks (run one with `convcalc NAME`)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from fractions import Fraction
 
 from .errors import SpecError
@@ -81,6 +82,12 @@ class Row:
     branches: tuple[tuple["Row", ...], ...] = ()
     # With --explain: the formulas behind the numbers, in the user's numbers.
     explanation: tuple[str, ...] = ()
+    input: Tensor | None = None
+    # The built layer object (kinds/*), for exporters; None for blocks.
+    layer: object = dataclass_field(default=None, compare=False, repr=False)
+    # True when the row stands for a use of a named block, ``bottleneck(64, 256)``.
+    call: bool = False
+    pos: int = 0  # where the layer is written in the spec
 
     @property
     def is_block(self) -> bool:
@@ -98,13 +105,13 @@ class Row:
             yield from row.leaves()
 
 
-def block_row(index: str, text: str, kind: str, output: Tensor, field: Field, children=(), branches=(),
-              warnings=()) -> Row:
+def block_row(index: str, text: str, kind: str, tensor: Tensor, output: Tensor, field: Field, children=(),
+              branches=(), warnings=()) -> Row:
     """A block's row: the sums of what it holds."""
     children, branches = tuple(children), tuple(tuple(b) for b in branches)
     inner = children + tuple(row for branch in branches for row in branch)
     return Row(
-        index=index, text=text, kind=kind, output=output, field=field,
+        index=index, text=text, kind=kind, output=output, field=field, input=tensor,
         params=sum(r.params for r in inner), buffers=sum(r.buffers for r in inner),
         macs=sum(r.macs for r in inner), memory_bytes=sum(r.memory_bytes for r in inner),
         fit="exact" if all(r.fit == "exact" for r in inner) else "non-integer",
@@ -199,13 +206,14 @@ class Engine:
         return self.call(item, tensor, field, scope, index)
 
     def repeat(self, item: Repeat, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
+        given = tensor
         count = resolve_number(item.count, scope, self.fail)
         if isinstance(count, Fraction) or count < 1:
             raise self.fail(f"a repeat count must be a whole number of at least 1, got {count}", item.pos)
         rows: list[Row] = []
         for _ in range(count):
             _, tensor, field = self.sequence(item.body, tensor, field, scope, f"{index}.", rows)
-        return block_row(index, filled_text(item.text, scope), "repeat", tensor, field, children=rows)
+        return block_row(index, filled_text(item.text, scope), "repeat", given, tensor, field, children=rows)
 
     def residual(self, item: Residual, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         body, body_out, body_field = self.sequence(item.body, tensor, field, scope, f"{index}.1.")
@@ -215,7 +223,7 @@ class Engine:
         if body_out != short_out:
             raise self.fail(residual_mismatch(tensor, body_out, short_out, item.shortcut is None), item.pos)
         merged, warnings = merge_fields([body_field, short_field], body_out, ["body", "shortcut"])
-        row = block_row(index, filled_text(item.text, scope), "res", body_out, merged, branches=(body, shortcut),
+        row = block_row(index, filled_text(item.text, scope), "res", tensor, body_out, merged, branches=(body, shortcut),
                         warnings=warnings)
         return self.explained(row, [
             f"output = body + {'identity' if item.shortcut is None else 'shortcut'} "
@@ -232,7 +240,7 @@ class Engine:
         output = Tensor(sum(out.channels for out in outputs), outputs[0].spatial)
         merged, warnings = merge_fields([f for _, _, f in results], output,
                                         [f"branch {n}" for n in range(1, len(results) + 1)])
-        row = block_row(index, filled_text(item.text, scope), "cat", output, merged,
+        row = block_row(index, filled_text(item.text, scope), "cat", tensor, output, merged,
                         branches=[rows for rows, _, _ in results], warnings=warnings)
         return self.explained(row, [
             f"channels = {' + '.join(str(out.channels) for out in outputs)} = {output.channels} (concatenated)"])
@@ -255,9 +263,10 @@ class Engine:
         if len(body.items) == 1 and not isinstance(body.items[0], Layer):
             # A block that is one res/cat/repeat is shown as that block, under the call's name.
             row = self.element(body.items[0], tensor, field, inner, index)
-            return Row(**{**row.__dict__, "text": filled_text(item.text, scope)})
+            return Row(**{**row.__dict__, "text": filled_text(item.text, scope), "call": True})
         rows, output, field = self.sequence(body, tensor, field, inner, f"{index}.")
-        return block_row(index, filled_text(item.text, scope), "block", output, field, children=rows)
+        row = block_row(index, filled_text(item.text, scope), "block", tensor, output, field, children=rows)
+        return Row(**{**row.__dict__, "call": True})
 
     def explained(self, row: Row, lines: list[str]) -> Row:
         """A block row with its own formulas, and the sums it reports."""
@@ -297,6 +306,9 @@ class Engine:
             exact_output=tuple(w.exact_output for w in effect.windows) or None,
             explanation=tuple(built.explain(tensor, effect) + rf_lines(before, effect, field))
             if self.settings.explain else (),
+            input=tensor,
+            layer=built,
+            pos=item.pos,
         )
 
     @staticmethod

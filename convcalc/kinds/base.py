@@ -179,3 +179,16 @@ def axis_lines(texts: list[str], rank: int) -> list[str]:
 
 def times(values) -> str:
     return "*".join(str(v) for v in values)
+
+
+class NoTorchTwin(Exception):
+    """A layer that PyTorch has no module for; the exporter reports it as an error."""
+
+
+def torch_pads(padding: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    """(low, high) per axis -> PyTorch's pad order: last axis first."""
+    return tuple(p for low, high in reversed(padding) for p in (low, high))
+
+
+def symmetric(padding: tuple[tuple[int, int], ...]) -> bool:
+    return all(low == high for low, high in padding)

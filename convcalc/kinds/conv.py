@@ -8,7 +8,7 @@ from math import gcd
 
 from ..geometry import AxisStep, Window, same_padding
 from ..tensor import Tensor, format_dims
-from .base import Args, Effect, Kind, axis_lines, check_windows, product, require_spatial, times
+from .base import Args, Effect, Kind, axis_lines, check_windows, product, require_spatial, symmetric, times, torch_pads
 
 CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
 
@@ -86,6 +86,16 @@ class Conv:
             warnings=asymmetric_warning(self.padding) if self.args.has("psame") else (),
         )
 
+    def to_torch(self, tensor: Tensor) -> str:
+        rank = tensor.rank
+        pads = self.padding if symmetric(self.padding) else ((0, 0),) * rank
+        conv = (f"nn.Conv{rank}d({tensor.channels}, {self.out_channels}, kernel_size={self.kernel}, "
+                f"stride={self.stride}, padding={tuple(lo for lo, _ in pads)}, dilation={self.dilation}, "
+                f"groups={self.groups}, bias={self.bias})")
+        if symmetric(self.padding):
+            return conv
+        return f"nn.Sequential(nn.ZeroPad{rank}d({torch_pads(self.padding)}), {conv})"
+
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         per_output = f"{channels_text(tensor.channels, self.groups)}*{times(self.kernel)}"
         bias = f" + {self.out_channels}" if self.bias else ""
@@ -159,6 +169,11 @@ class TransposedConv:
                      zip(self.kernel, self.stride, self.padding, self.dilation)),
             padding=tuple((p, p) for p in self.padding),
         )
+
+    def to_torch(self, tensor: Tensor) -> str:
+        return (f"nn.ConvTranspose{tensor.rank}d({tensor.channels}, {self.out_channels}, kernel_size={self.kernel}, "
+                f"stride={self.stride}, padding={self.padding}, output_padding={self.output_padding}, "
+                f"groups={self.groups}, bias={self.bias}, dilation={self.dilation})")
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         sizes = [f"({n}-1)*{s} - 2*{p} + {d}*({k}-1) + 1 + {op} = {out}" for n, k, s, p, d, op, out in

@@ -25,6 +25,10 @@ class Linear:
             rf=GLOBAL,
         )
 
+    def to_torch(self, tensor: Tensor) -> str:
+        linear = f"nn.Linear({tensor.elements}, {self.out_features}, bias={self.bias})"
+        return f"nn.Sequential(nn.Flatten(), {linear})" if tensor.spatial else linear
+
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         features = tensor.elements
         bias = f" + {self.out_features}" if self.bias else ""
@@ -46,6 +50,9 @@ class Flatten:
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=Tensor(tensor.elements, ()))
+
+    def to_torch(self, tensor: Tensor) -> str:
+        return "nn.Flatten()"
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return [f"outputs = {'*'.join(str(d) for d in (tensor.channels, *tensor.spatial))} = {tensor.elements:,}"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..tensor import Tensor
-from .base import Args, Effect, Kind
+from .base import Args, Effect, Kind, require_spatial
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,19 @@ class Norm:
             buffers=2 * tensor.channels if self.running_stats else 0,
         )
 
+    def to_torch(self, tensor: Tensor) -> str:
+        c, rank = tensor.channels, max(tensor.rank, 1)
+        if self.name == "bn":
+            return f"nn.BatchNorm{rank}d({c})"
+        if self.name == "gn":
+            return f"nn.GroupNorm({self.groups}, {c})"
+        if self.name == "in":
+            return f"nn.InstanceNorm{rank}d({c}, affine={self.affine})"
+        if self.name == "lrn":
+            return f"nn.LocalResponseNorm({self.args.scalar('', 5, minimum=1)})"
+        # Layer norm over channels at every position (ConvNeXt's LayerNorm2d).
+        return f"nn.LayerNorm({c})" if not tensor.spatial else f"ChannelLayerNorm({c})"
+
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         c = tensor.channels
         lines = [f"params = 2*{c} = {effect.params:,} (scale and shift per channel)" if self.affine
@@ -43,6 +56,9 @@ class Norm:
 
 def build_norm(args: Args, tensor: Tensor) -> Norm:
     name = args.item.name
+    if name in ("in", "lrn"):
+        # PyTorch's InstanceNorm and LocalResponseNorm need spatial axes.
+        require_spatial(args, tensor)
     if name == "gn":
         return Norm(name, True, False, args.scalar("", None, minimum=1), args)
     if name == "in":

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..geometry import AxisStep, Window
 from ..tensor import Tensor, format_dims
-from .base import GLOBAL, Args, Effect, Kind, axis_lines, check_windows, require_spatial
+from .base import GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, require_spatial, symmetric, torch_pads
 from .conv import resolve_padding
 
 
@@ -52,6 +52,23 @@ class Pool:
             padding=self.padding,
         )
 
+    def to_torch(self, tensor: Tensor) -> str:
+        rank = tensor.rank
+        pads = tuple(lo for lo, _ in self.padding) if symmetric(self.padding) else (0,) * rank
+        if self.mode == "max":
+            pool = (f"nn.MaxPool{rank}d(kernel_size={self.kernel}, stride={self.stride}, padding={pads}, "
+                    f"dilation={self.dilation}, ceil_mode={self.ceil})")
+        else:
+            # TensorFlow's 'same' average leaves the padding out of the count; plain padding counts it.
+            include = not self.args.has("psame")
+            pool = (f"nn.AvgPool{rank}d(kernel_size={self.kernel}, stride={self.stride}, padding={pads}, "
+                    f"ceil_mode={self.ceil}, count_include_pad={include})")
+        if symmetric(self.padding):
+            return pool
+        if self.mode == "avg":
+            raise NoTorchTwin("asymmetric 'same' average pooling (padding left out of the count)")
+        return f'nn.Sequential(nn.ConstantPad{rank}d({torch_pads(self.padding)}, float("-inf")), {pool})'
+
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return [*axis_lines([w.explain() for w in effect.windows], tensor.rank),
                 f"{self.mode} pooling: no parameters; MACs not counted (torchvision convention)"]
@@ -65,6 +82,9 @@ class GlobalPool:
     def effect(self, tensor: Tensor) -> Effect:
         require_spatial(self.args, tensor)
         return Effect(output=Tensor(tensor.channels, (1,) * tensor.rank), rf=GLOBAL)
+
+    def to_torch(self, tensor: Tensor) -> str:
+        return f"nn.Adaptive{self.mode.capitalize()}Pool{tensor.rank}d(1)"
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return [f"global {self.mode} pooling over {format_dims(tensor.spatial)} -> {format_dims(effect.output.spatial)}; "
@@ -90,6 +110,9 @@ class AdaptivePool:
                 warnings.append(f"adaptive pooling {size} -> {out} uses uneven, overlapping windows "
                                 f"({' and '.join(str(w) for w in widths)} wide)")
         return Effect(output=Tensor(tensor.channels, self.output_size), rf=tuple(steps), warnings=tuple(warnings))
+
+    def to_torch(self, tensor: Tensor) -> str:
+        return f"nn.Adaptive{self.mode.capitalize()}Pool{tensor.rank}d({self.output_size})"
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         sizes = [f"{out} (window i spans floor(i*{n}/{out}) .. ceil((i+1)*{n}/{out}))"

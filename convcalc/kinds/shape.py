@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..geometry import AxisStep
 from ..tensor import Tensor
-from .base import Args, Effect, Kind, axis_lines, require_spatial
+from .base import Args, Effect, Kind, axis_lines, require_spatial, torch_pads
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,13 @@ class Elementwise:
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=tensor)
+
+    def to_torch(self, tensor: Tensor) -> str:
+        if self.name == "lrelu":
+            return f"nn.LeakyReLU(negative_slope={float(self.args.fraction('', Fraction(1, 100), 0, 10**9))!r})"
+        if self.name == "dropout":
+            return f"nn.Dropout(p={float(self.args.fraction('', Fraction(1, 2), 0, 1))!r})"
+        return TORCH_ELEMENTWISE[self.name]
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return [f"{self.name}: shape kept, no parameters, MACs not counted"]
@@ -52,6 +59,9 @@ class ZeroPad:
             padding=tuple((p, p) for p in self.padding),
         )
 
+    def to_torch(self, tensor: Tensor) -> str:
+        return f"nn.ZeroPad{tensor.rank}d({torch_pads(tuple((p, p) for p in self.padding))})"
+
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return axis_lines([f"{n} + 2*{p} = {n + 2 * p}" for n, p in zip(tensor.spatial, self.padding)], tensor.rank)
 
@@ -61,6 +71,9 @@ def build_pad(args: Args, tensor: Tensor) -> ZeroPad:
     return ZeroPad(args.axes("", None, minimum=0), args)
 
 
+TORCH_ELEMENTWISE = {"relu": "nn.ReLU()", "relu6": "nn.ReLU6()", "gelu": "nn.GELU()", "silu": "nn.SiLU()",
+                     "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "softmax": "nn.Softmax(dim=1)",
+                     "id": "nn.Identity()"}
 ACTIVATIONS = ("relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "softmax")
 KINDS = {
     **{name: Kind(build_elementwise, summary=f"{name}: activation, shape kept, no parameters") for name in ACTIVATIONS},
