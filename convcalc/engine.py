@@ -5,13 +5,14 @@ No I/O and no printing; integers stay exact and ratios are Fractions.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from fractions import Fraction
 
 from .errors import SpecError
-from .geometry import AxisStep, fit_message
+from .geometry import AxisStep, fit_message, ratio
 from .kinds import GLOBAL, KINDS, Args, Effect, suggest
 from .syntax import Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
@@ -35,7 +36,7 @@ class Field:
     @classmethod
     def of_input(cls, tensor: Tensor) -> "Field":
         rank = tensor.rank
-        return cls((1,) * rank, (1,) * rank, (Fraction(0),) * rank, tensor.spatial)
+        return cls((1,) * rank, (1,) * rank, (0,) * rank, tensor.spatial)
 
     def advance(self, steps: tuple[AxisStep, ...]) -> "Field":
         size, jump, start = [], [], []
@@ -47,12 +48,12 @@ class Field:
 
     def cover_all(self) -> "Field":
         """A window over every current position (global pooling, fc)."""
-        steps = tuple(AxisStep(n - 1, Fraction(n - 1, 2), n) for n in self.positions)
+        steps = tuple(AxisStep(n - 1, ratio(n - 1, 2), n) for n in self.positions)
         return Field(**{**self.advance(steps).__dict__, "positions": (1,) * len(self.positions)})
 
     def effective_padding(self) -> tuple:
         """Araujo's effective padding: how far the first field reaches before the input."""
-        return tuple(Fraction(r - 1, 2) - s for r, s in zip(self.size, self.start))
+        return tuple(Fraction(r - 1) / 2 - s for r, s in zip(self.size, self.start))
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class Engine:
         self.document = document
         self.settings = settings
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
+        self.layer_cache: dict[tuple[str, Tensor], tuple[object, Effect]] = {}
         for name, definition in document.definitions.items():
             if name in KINDS:
                 raise self.fail(f"'{name}' is a layer kind; give the block another name", definition.pos)
@@ -194,9 +196,9 @@ class Engine:
 
     def element(self, item, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         if isinstance(item, Layer):
-            if item.text.lower() in self.document.definitions:
+            if self.document.definitions and item.text.lower() in self.document.definitions:
                 return self.call(Call(item.text.lower(), (), item.text, item.pos), tensor, field, scope, index)
-            return self.layer(substitute(item, scope, self.fail), tensor, field, index)
+            return self.layer(substitute(item, scope, self.fail) if item.has_refs else item, tensor, field, index)
         if isinstance(item, Repeat):
             return self.repeat(item, tensor, field, scope, index)
         if isinstance(item, Residual):
@@ -278,14 +280,7 @@ class Engine:
         return Row(**{**row.__dict__, "explanation": tuple(lines)})
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str) -> Row:
-        kind = KINDS.get(item.name)
-        if kind is None:
-            guess = suggest(item.name, self.document.definitions)
-            hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
-            raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
-        args = Args(item, self.fail, tensor.rank, kind)
-        built = kind.build(args, tensor)
-        effect: Effect = built.effect(tensor)
+        built, effect = self.built_layer(item, tensor)
         before, field = field, self.moved_field(field, effect, effect.output)
         fit_warnings = self.fit_warnings(effect, tensor)
         if fit_warnings and self.settings.strict:
@@ -311,6 +306,22 @@ class Engine:
             pos=item.pos,
         )
 
+    def built_layer(self, item: Layer, tensor: Tensor) -> tuple[object, Effect]:
+        """The layer object and its effect; the same text on the same input is worked out once
+        (a network repeats its blocks, and the arithmetic is pure)."""
+        key = (item.text.lower(), tensor)
+        cached = self.layer_cache.get(key)
+        if cached is not None:
+            return cached
+        kind = KINDS.get(item.name)
+        if kind is None:
+            guess = suggest(item.name, self.document.definitions)
+            hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
+            raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
+        built = kind.build(Args(item, self.fail, tensor.rank, kind), tensor)
+        self.layer_cache[key] = built, built.effect(tensor)
+        return self.layer_cache[key]
+
     @staticmethod
     def moved_field(field: Field, effect: Effect, output: Tensor) -> Field:
         if effect.rf == GLOBAL:
@@ -324,6 +335,8 @@ class Engine:
     @staticmethod
     def fit_warnings(effect: Effect, tensor: Tensor) -> list[str]:
         """One message per distinct misfit, naming its axes (``H and W: ...``)."""
+        if all(window.fits for window in effect.windows):
+            return []
         names = AXIS_NAMES.get(tensor.rank, ())
         by_message: dict[str, list[str]] = {}
         for axis, window in zip(names, effect.windows):
@@ -347,10 +360,8 @@ def resolve_number(value, scope: Scope, fail):
 
 def substitute(item: Layer, scope: Scope, fail) -> Layer:
     """The layer with its ``{param}`` numbers replaced by the block's arguments."""
-    if not any(isinstance(v, Ref) for arg in item.args for v in arg.values):
-        return item
     args = tuple(Arg(a.tag, tuple(resolve_number(v, scope, fail) for v in a.values), a.pos) for a in item.args)
-    return Layer(item.name, args, filled_text(item.text, scope), item.pos)
+    return Layer(item.name, args, filled_text(item.text, scope), item.pos, has_refs=False)
 
 
 def filled_text(text: str, scope: Scope) -> str:
@@ -426,4 +437,12 @@ def short(value) -> str:
 
 
 def analyse(document: Document, tensor: Tensor, settings: Settings = Settings()) -> Analysis:
-    return Engine(document, settings).run(tensor)
+    # The rows form an acyclic tree: cyclic garbage collection finds nothing in them
+    # but, run while 10^5 of them are built, makes the engine super-linear.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return Engine(document, settings).run(tensor)
+    finally:
+        if collecting:
+            gc.enable()

@@ -9,6 +9,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 
+def ratio(numerator: int, denominator: int) -> Fraction | int:
+    """numerator/denominator exactly: an int when it divides (cheap), else a Fraction."""
+    if numerator % denominator == 0:
+        return numerator // denominator
+    return Fraction(numerator, denominator)
+
+
 def format_fraction(value: Fraction | int) -> str:
     """54.25 for a terminating decimal, ``163/3 (~54.33)`` otherwise, ``55`` for a whole number."""
     value = Fraction(value)
@@ -65,7 +72,7 @@ class Window:
 
     @property
     def exact_output(self) -> Fraction:
-        return Fraction(self.numerator, self.stride) + 1
+        return ratio(self.numerator, self.stride) + 1
 
     @property
     def fits(self) -> bool:
@@ -127,7 +134,7 @@ class Window:
     def rf_step(self) -> AxisStep:
         reach = self.dilation * (self.kernel - 1)
         text = f"({self.kernel}-1)" + (f"*{self.dilation}" if self.dilation != 1 else "")
-        return AxisStep(reach, Fraction(reach, 2) - self.pad_low, self.stride, text)
+        return AxisStep(reach, ratio(reach, 2) - self.pad_low, self.stride, text)
 
     def explain(self) -> str:
         """``(227 - 11 + 2*0)/4 + 1 = 55``, or ``... = 54.25 -> 54`` when it does not fit."""

@@ -69,6 +69,7 @@ class Layer:
     args: tuple[Arg, ...]
     text: str
     pos: int
+    has_refs: bool = False  # some number is a {param}, filled in when the block is used
 
 
 @dataclass(frozen=True)
@@ -390,7 +391,8 @@ def parse_layer(p: Parser, pos: int) -> tuple[int, Layer]:
         args.append(arg)
     if src.startswith("-", cursor) and not src.startswith("->", cursor):
         raise p.fail(f"unexpected '-' in '{p.source[pos:cursor + 1]}'", cursor)
-    return cursor, Layer(name, tuple(args), p.source[pos:cursor], pos)
+    has_refs = any(isinstance(v, Ref) for arg in args for v in arg.values)
+    return cursor, Layer(name, tuple(args), p.source[pos:cursor], pos, has_refs)
 
 
 def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
@@ -438,6 +440,6 @@ def parse_number(p: Parser, pos: int) -> tuple[int, object]:
         while pos < len(src) and src[pos] in DIGITS:
             pos += 1
     text = src[start:pos]
-    if not text or text == "." or not any(c in DIGITS for c in text):
+    if not text.strip("."):
         raise p.fail("expected a number", start)
     return pos, (Fraction(text) if "." in text else int(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..geometry import AxisStep, Window
+from ..geometry import AxisStep, Window, ratio
 from ..tensor import Tensor, format_dims
 from .base import GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, require_spatial, symmetric, torch_pads
 from .conv import resolve_padding
@@ -105,7 +105,7 @@ class AdaptivePool:
         for size, out in zip(tensor.spatial, self.output_size):
             widths = sorted({-(-(i + 1) * size // out) - i * size // out for i in range(out)})
             first = -(-size // out)
-            steps.append(AxisStep(widths[-1] - 1, Fraction(first - 1, 2), Fraction(size, out)))
+            steps.append(AxisStep(widths[-1] - 1, ratio(first - 1, 2), ratio(size, out)))
             if len(widths) > 1 or size % out:
                 warnings.append(f"adaptive pooling {size} -> {out} uses uneven, overlapping windows "
                                 f"({' and '.join(str(w) for w in widths)} wide)")
