@@ -56,6 +56,25 @@ class SpecFirstGroup(click.Group):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Every failure is one line on stderr and a documented exit status, never a traceback."""
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            click.echo(f"convcalc: error: {error.format_message()} (see 'convcalc --help')", err=True)
+            sys.exit(USAGE_ERROR)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("convcalc: aborted", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            # The reader went away (convcalc ... | head): nothing left to say.
+            sys.stderr.close()
+            sys.exit(0)
+        sys.exit(result if isinstance(result, int) else 0)
+
 
 @click.group(cls=SpecFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
@@ -76,6 +95,8 @@ def analysis_options(command):
                      help="Batch size for memory."),
         click.option("--dtype", type=click.Choice(list(DTYPE_BYTES)), default="float32", show_default=True,
                      help="Bytes per activation value for memory."),
+        click.option("--max-layers", type=click.IntRange(min=1), default=Settings.max_layers, show_default=True,
+                     help="Refuse specs that expand (repeats, blocks) to more layers than this."),
     ]):
         command = option(command)
     return command
@@ -108,6 +129,7 @@ def whole_network_notes(document, analysis: Analysis, layout: str) -> tuple[list
 
 
 FORMATS = ("table", "json", "markdown", "csv")
+USAGE_ERROR = 2
 # `convcalc solve` found no whole-number solution (the request itself was fine).
 NO_SOLUTION = 1
 
@@ -124,10 +146,13 @@ NO_SOLUTION = 1
               help="Table: show blocks only N levels deep (their rows still carry the totals). Default: all.")
 @click.option("--svg", "svg_file", metavar="FILE", help="Also save the table as an SVG picture.")
 @click.option("--html", "html_file", metavar="FILE", help="Also save the table as an HTML page.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the result: no notes or warnings under the table, none on "
+                                                    "stderr.")
+@click.option("--no-color", is_flag=True, help="No colour or styles in the table (NO_COLOR does the same).")
 @click.option("--list-examples", is_flag=True, help="List the shipped example networks and exit.")
 @click.version_option(__version__, "--version", prog_name="convcalc")
-def run(spec, file, input_text, layout, strict, batch, dtype, as_json, output_format, explain, depth, svg_file,
-        html_file, list_examples):
+def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_json, output_format, explain, depth,
+        svg_file, html_file, quiet, no_color, list_examples):
     """Shapes, receptive fields, parameters, multiply-adds and memory of a CNN, layer by layer.
 
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
@@ -137,7 +162,7 @@ def run(spec, file, input_text, layout, strict, batch, dtype, as_json, output_fo
     if list_examples:
         print_examples()
         return
-    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=explain)
+    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=explain, max_layers=max_layers)
     document, start, analysis = prepare(spec, file, input_text, layout, settings)
     notes = [start.note] if start.note else []
     fix_notes, fitting = whole_network_notes(document, analysis, layout)
@@ -146,7 +171,7 @@ def run(spec, file, input_text, layout, strict, batch, dtype, as_json, output_fo
     if output_format == "json":
         from .render.json_out import render_json
 
-        if start.note:
+        if start.note and not quiet:
             click.echo(f"convcalc: note: {start.note}", err=True)
         click.echo(render_json(analysis, layout, notes, fitting))
     elif output_format in ("markdown", "csv"):
@@ -156,18 +181,19 @@ def run(spec, file, input_text, layout, strict, batch, dtype, as_json, output_fo
     else:
         from .render.table import render_table
 
-        render_table(analysis, layout, notes, depth, svg_file, html_file)
+        render_table(analysis, layout, [] if quiet else notes, depth, svg_file, html_file,
+                     warnings=not quiet, color=not no_color)
 
 
 @main.command("explain")
 @click.argument("spec", required=False)
 @click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
 @analysis_options
-def explain_command(spec, file, input_text, layout, strict, batch, dtype):
+def explain_command(spec, file, input_text, layout, strict, batch, dtype, max_layers):
     """Walk through a network layer by layer, with every formula in your numbers."""
     from .render.walkthrough import render_walkthrough
 
-    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=True)
+    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=True, max_layers=max_layers)
     document, start, analysis = prepare(spec, file, input_text, layout, settings)
     notes = ([start.note] if start.note else []) + whole_network_notes(document, analysis, layout)[0]
     click.echo(render_walkthrough(analysis, layout, notes))
@@ -178,7 +204,7 @@ def explain_command(spec, file, input_text, layout, strict, batch, dtype):
 @click.argument("spec_b")
 @analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, as_json):
+def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, max_layers, as_json):
     """Compare two designs' totals side by side, with the ratios B : A.
 
     Each SPEC is a spec string, a .cnn file or an example name; without -i each
@@ -186,7 +212,7 @@ def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, as
     """
     from .render.compare import render_compare, render_compare_json
 
-    settings = Settings(batch=batch, dtype=dtype, strict=strict)
+    settings = Settings(batch=batch, dtype=dtype, strict=strict, max_layers=max_layers)
     analyses = [prepare(spec, None, input_text, layout, settings)[2] for spec in (spec_a, spec_b)]
     if as_json:
         click.echo(render_compare_json(spec_a, spec_b, *analyses, layout))
@@ -230,7 +256,7 @@ def solve_command(w, k, s, p, d, o, same, as_json):
 @analysis_options
 @click.option("--to", "target", type=click.Choice(["torch"]), default="torch", show_default=True,
               help="What to write: a PyTorch module.")
-def export_command(spec, file, input_text, layout, strict, batch, dtype, target):
+def export_command(spec, file, input_text, layout, strict, batch, dtype, max_layers, target):
     """Print a self-contained Python module defining the network as a PyTorch nn.Module.
 
     `convcalc export resnet50 > m.py && python m.py` prints its parameter count
@@ -238,13 +264,21 @@ def export_command(spec, file, input_text, layout, strict, batch, dtype, target)
     """
     from .export import export_torch
 
-    settings = Settings(batch=batch, dtype=dtype, strict=strict)
+    settings = Settings(batch=batch, dtype=dtype, strict=strict, max_layers=max_layers)
     document, start, analysis = prepare(spec, file, input_text, layout, settings)
     title = document.label or " ".join(document.source.split())
     try:
         click.echo(export_torch(analysis, title, document.source, document.label), nl=False)
     except SpecError as error:
         raise ConvcalcError(error) from None
+
+
+@main.command("schema")
+def schema_command():
+    """Print the JSON Schema of `convcalc --json` output."""
+    from .render.json_out import json_schema
+
+    click.echo(json_schema())
 
 
 @main.command("examples")

@@ -5,18 +5,23 @@ No I/O and no printing; integers stay exact and ratios are Fractions.
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from fractions import Fraction
 
 from .errors import SpecError
+from .gc_pause import gc_paused
 from .geometry import AxisStep, fit_message, ratio
 from .kinds import GLOBAL, KINDS, Args, Effect, suggest
 from .syntax import Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
 
+# A tensor size beyond this is refused: numbers stay exact, but sizes like 10^5000
+# (a hundred stride-10^59 upsamplings) are not a network and cannot even be printed.
+MAX_SIZE = 10**60
+# Block uses nested deeper than this are refused (the parser caps bracket nesting alike).
+MAX_CALL_DEPTH = 100
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "float64": 8}
 
 
@@ -146,6 +151,7 @@ class Settings:
     dtype: str = "float32"
     strict: bool = False
     explain: bool = False
+    max_layers: int = 100_000  # expanded layers, after repeats and blocks
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,7 @@ class Engine:
         self.settings = settings
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
         self.layer_cache: dict[tuple[str, Tensor], tuple[object, Effect]] = {}
+        self.layer_count = 0
         for name, definition in document.definitions.items():
             if name in KINDS:
                 raise self.fail(f"'{name}' is a layer kind; give the block another name", definition.pos)
@@ -213,8 +220,11 @@ class Engine:
         if isinstance(count, Fraction) or count < 1:
             raise self.fail(f"a repeat count must be a whole number of at least 1, got {count}", item.pos)
         rows: list[Row] = []
-        for _ in range(count):
+        before = self.layer_count
+        for repetition in range(count):
             _, tensor, field = self.sequence(item.body, tensor, field, scope, f"{index}.", rows)
+            if repetition == 0:
+                self.check_layer_count(before + (self.layer_count - before) * count, item.pos)
         return block_row(index, filled_text(item.text, scope), "repeat", given, tensor, field, children=rows)
 
     def residual(self, item: Residual, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
@@ -253,6 +263,8 @@ class Engine:
             guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}'?" if guess else ""
             raise self.fail(f"unknown block '{item.name}'{hint}", item.pos)
+        if len(scope.calls) >= MAX_CALL_DEPTH:
+            raise self.fail(f"blocks are used more than {MAX_CALL_DEPTH} levels deep", item.pos)
         if item.name in scope.calls:
             raise self.fail(f"block '{item.name}' uses itself ({' -> '.join(scope.calls + (item.name,))})", item.pos)
         if len(item.args) != len(definition.params):
@@ -280,7 +292,12 @@ class Engine:
         return Row(**{**row.__dict__, "explanation": tuple(lines)})
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str) -> Row:
+        self.layer_count += 1
+        self.check_layer_count(self.layer_count, item.pos)
         built, effect = self.built_layer(item, tensor)
+        if effect.output.channels > MAX_SIZE or any(n > MAX_SIZE for n in effect.output.spatial):
+            raise self.fail(f"'{item.text}' gives an output of {format_dims(effect.output.dims('chw'))}: "
+                            f"sizes above 10^60 are not supported", item.pos)
         before, field = field, self.moved_field(field, effect, effect.output)
         fit_warnings = self.fit_warnings(effect, tensor)
         if fit_warnings and self.settings.strict:
@@ -305,6 +322,11 @@ class Engine:
             layer=built,
             pos=item.pos,
         )
+
+    def check_layer_count(self, count: int, pos: int) -> None:
+        if count > self.settings.max_layers:
+            raise self.fail(f"the spec expands to more than {self.settings.max_layers:,} layers "
+                            f"(raise the limit with --max-layers)", pos)
 
     def built_layer(self, item: Layer, tensor: Tensor) -> tuple[object, Effect]:
         """The layer object and its effect; the same text on the same input is worked out once
@@ -437,12 +459,5 @@ def short(value) -> str:
 
 
 def analyse(document: Document, tensor: Tensor, settings: Settings = Settings()) -> Analysis:
-    # The rows form an acyclic tree: cyclic garbage collection finds nothing in them
-    # but, run while 10^5 of them are built, makes the engine super-linear.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return Engine(document, settings).run(tensor)
-    finally:
-        if collecting:
-            gc.enable()

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
+import os
 
 from .errors import SpecError
 from .syntax import Document, parse_document
 from .tensor import DEFAULT_INPUT, Tensor, parse_input
 
 EXTENSION = ".cnn"
+# Installed as package data beside this module (importlib.resources would cost
+# start-up time for no gain: convcalc is never imported from a zip);
+# os.path rather than pathlib, which costs start-up time.
+EXAMPLES = os.path.join(os.path.dirname(__file__), "examples")
 
 
 def example_names() -> list[str]:
-    folder = resources.files("convcalc") / "examples"
-    return sorted(p.name[: -len(EXTENSION)] for p in folder.iterdir() if p.name.endswith(EXTENSION))
+    return sorted(name[: -len(EXTENSION)] for name in os.listdir(EXAMPLES) if name.endswith(EXTENSION))
 
 
 def example_text(name: str) -> str:
-    return (resources.files("convcalc") / "examples" / f"{name}{EXTENSION}").read_text(encoding="utf-8")
+    return read_text(os.path.join(EXAMPLES, f"{name}{EXTENSION}"))
+
+
+def read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def example_summary(name: str) -> str:
@@ -32,7 +39,7 @@ def example_summary(name: str) -> str:
 
 def read_file(path: str, shown_as: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return read_text(path)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise SpecError(f"cannot read spec file '{path}': {reason}", shown_as, 0) from None
@@ -47,9 +54,9 @@ def load_document(spec: str | None, file: str | None, stdin_text: str | None = N
     if spec == "-":
         return parse_document(stdin_text or "", label="<stdin>")
     name = spec.strip().lower()
-    if name in example_names() and not Path(spec).exists():
+    if name in example_names() and not os.path.exists(spec):
         return parse_document(example_text(name), label=f"{name}{EXTENSION}")
-    if spec.endswith(EXTENSION) or (Path(spec).is_file() and "," not in spec):
+    if spec.endswith(EXTENSION) or (os.path.isfile(spec) and "," not in spec):
         return parse_document(read_file(spec, spec), label=spec)
     return parse_document(spec)
 

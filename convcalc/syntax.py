@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .errors import SpecError
+from .gc_pause import gc_paused
 
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz_")
 DIGITS = frozenset("0123456789")
@@ -42,8 +43,11 @@ OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
 # Layer names that end in a digit, so the digit is not read as a size.
 NAMES_WITH_DIGITS = ("relu6",)
 BRANCH_NAMES = ("res", "cat")
-# Guards against pathological input (a spec nested 10,000 brackets deep).
+# Guards against pathological input (a spec nested 10,000 brackets deep, a
+# megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
+MAX_SPEC_CHARS = 1_000_000
+MAX_DIGITS = 60
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,14 @@ class Parser:
 
 def parse_document(source: str, label: str | None = None) -> Document:
     """Parse a spec string or file into its network, named blocks and input line."""
+    with gc_paused():
+        return parse_source(source, label)
+
+
+def parse_source(source: str, label: str | None) -> Document:
     p = Parser(source, label)
+    if len(source) > MAX_SPEC_CHARS:
+        raise p.fail(f"the spec is longer than {MAX_SPEC_CHARS:,} characters", MAX_SPEC_CHARS)
     src = p.src
     items: list = []
     definitions: dict[str, Definition] = {}
@@ -442,4 +453,6 @@ def parse_number(p: Parser, pos: int) -> tuple[int, object]:
     text = src[start:pos]
     if not text.strip("."):
         raise p.fail("expected a number", start)
+    if len(text) > MAX_DIGITS:
+        raise p.fail(f"numbers longer than {MAX_DIGITS} digits are not supported", start)
     return pos, (Fraction(text) if "." in text else int(text))

@@ -9,17 +9,24 @@ BYTE_UNITS = ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"))
 
 
 def human_count(value: int) -> str:
-    """1792 -> 1.79 K, 4089184256 -> 4.09 G; below 1000 the number itself."""
+    """1792 -> 1.79 K, 4089184256 -> 4.09 G, 118013952 -> 118 M: three significant digits."""
     for scale, unit in COUNT_UNITS:
         if abs(value) >= scale:
-            return f"{value / scale:.2f} {unit}"
+            return f"{three_digits(value / scale)} {unit}"
     return str(value)
+
+
+def three_digits(value: float) -> str:
+    """1.79, 12.8, 118, 1250 (above 999 of the largest unit, the whole number)."""
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
 
 
 def human_bytes(value: int) -> str:
     for scale, unit in BYTE_UNITS:
         if value >= scale:
-            return f"{value / scale:.2f} {unit}"
+            return f"{three_digits(value / scale)} {unit}"
     return f"{value} B"
 
 

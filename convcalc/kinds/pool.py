@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
+from math import gcd
 
 from ..geometry import AxisStep, Window, ratio
 from ..tensor import Tensor, format_dims
@@ -101,15 +101,16 @@ class AdaptivePool:
 
     def effect(self, tensor: Tensor) -> Effect:
         require_spatial(self.args, tensor)
-        steps, warnings = [], []
+        steps, warnings = [], set()
         for size, out in zip(tensor.spatial, self.output_size):
-            widths = sorted({-(-(i + 1) * size // out) - i * size // out for i in range(out)})
-            first = -(-size // out)
-            steps.append(AxisStep(widths[-1] - 1, ratio(first - 1, 2), ratio(size, out)))
-            if len(widths) > 1 or size % out:
-                warnings.append(f"adaptive pooling {size} -> {out} uses uneven, overlapping windows "
-                                f"({' and '.join(str(w) for w in widths)} wide)")
-        return Effect(output=Tensor(tensor.channels, self.output_size), rf=tuple(steps), warnings=tuple(warnings))
+            widths = adaptive_widths(size, out)
+            steps.append(AxisStep(widths[-1] - 1, ratio(widths[0] - 1, 2), ratio(size, out)))
+            if out > size:
+                warnings.add(f"adaptive pooling {size} -> {out} enlarges: its windows repeat input positions")
+            elif size % out:
+                warnings.add(f"adaptive pooling {size} -> {out}: windows {' or '.join(str(w) for w in widths)} "
+                             f"wide at a stride of {size}/{out}, so they overlap unevenly")
+        return Effect(output=Tensor(tensor.channels, self.output_size), rf=tuple(steps), warnings=tuple(sorted(warnings)))
 
     def to_torch(self, tensor: Tensor) -> str:
         return f"nn.Adaptive{self.mode.capitalize()}Pool{tensor.rank}d({self.output_size})"
@@ -118,6 +119,19 @@ class AdaptivePool:
         sizes = [f"{out} (window i spans floor(i*{n}/{out}) .. ceil((i+1)*{n}/{out}))"
                  for n, out in zip(tensor.spatial, self.output_size)]
         return [*axis_lines(sizes, tensor.rank), "adaptive pooling: no parameters, MACs not counted"]
+
+
+def adaptive_widths(size: int, out: int) -> list[int]:
+    """The distinct window widths of adaptive pooling, first window's first, in closed form.
+
+    Window i spans floor(iW/O) .. ceil((i+1)W/O), so its width is q + ceil((a + r)/O)
+    with W = qO + r and a = iW mod O, which takes the values 0, g, 2g, .., O - g
+    (g = gcd(W, O)): width q when r = 0, else q + 1, and also q + 2 when r > g.
+    """
+    q, r = divmod(size, out)
+    if r == 0:
+        return [q]
+    return [q + 1] if r == gcd(size, out) else [q + 1, q + 2]
 
 
 def build_pool(mode: str):

@@ -18,6 +18,10 @@ CONVENTIONS = {
 }
 
 
+# Raised when a key is removed or changes meaning; adding keys keeps the version.
+SCHEMA_VERSION = 1
+
+
 def field_json(field: Field) -> dict:
     return {
         "size": [plain(v) for v in field.size],
@@ -57,6 +61,7 @@ def row_json(row: Row, layout: str) -> dict:
 def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict | None = None) -> str:
     total = analysis.total
     document = {
+        "schema_version": SCHEMA_VERSION,
         "convcalc": __version__,
         "input": list(analysis.input.dims(layout)),
         "layout": layout,
@@ -81,3 +86,65 @@ def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict
         # Nearest inputs (below, above) at which every layer fits evenly; null if none is near.
         document["fitting_inputs"] = fitting
     return json.dumps(document, indent=2)
+
+
+def json_schema() -> str:
+    """JSON Schema (draft 2020-12) of the ``--json`` document."""
+    number = {"type": "number"}
+    integer = {"type": "integer", "minimum": 0}
+    per_axis = {"type": "array", "items": number}
+    shape = {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1}
+    field = {"type": "object", "required": ["size", "jump", "start", "effective_padding"],
+             "properties": {"size": per_axis, "jump": per_axis, "start": per_axis, "effective_padding": per_axis}}
+    layer = {
+        "type": "object",
+        "required": ["index", "layer", "kind", "output", "params", "buffers", "macs", "flops", "memory_bytes",
+                     "receptive_field", "padding", "fit", "exact_output", "warnings"],
+        "properties": {
+            "index": {"type": "string", "description": "1, 2, ...; 3.2 inside a repeat or block; 4.2.1 in a "
+                                                      "res/cat branch"},
+            "layer": {"type": "string", "description": "the layer as written (block parameters filled in)"},
+            "kind": {"type": "string", "description": "layer kind (conv, pool, ...) or repeat, res, cat, block"},
+            "output": shape,
+            "params": integer, "buffers": integer, "macs": integer, "flops": integer, "memory_bytes": integer,
+            "receptive_field": field,
+            "padding": {"type": ["array", "null"], "items": {"type": "array", "items": integer}},
+            "fit": {"enum": ["exact", "non-integer"]},
+            "exact_output": {"type": ["array", "null"], "items": number},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "explain": {"type": "array", "items": {"type": "string"}},
+            "children": {"type": "array", "items": {"$ref": "#/$defs/layer"}},
+            "branches": {"type": "array", "items": {"type": "array", "items": {"$ref": "#/$defs/layer"}}},
+        },
+    }
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "convcalc --json output",
+        "type": "object",
+        "required": ["schema_version", "convcalc", "input", "layout", "batch", "dtype", "conventions", "notes",
+                     "layers", "total"],
+        "properties": {
+            "schema_version": {"const": SCHEMA_VERSION},
+            "convcalc": {"type": "string"},
+            "input": shape,
+            "layout": {"enum": ["chw", "hwc"]},
+            "batch": {"type": "integer", "minimum": 1},
+            "dtype": {"type": "string"},
+            "conventions": {"type": "object", "additionalProperties": {"type": "string"}},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "layers": {"type": "array", "items": {"$ref": "#/$defs/layer"}},
+            "total": {
+                "type": "object",
+                "required": ["params", "trainable_params", "buffers", "macs", "flops", "memory_bytes", "output",
+                             "receptive_field", "non_integer_layers"],
+                "properties": {"params": integer, "trainable_params": integer, "buffers": integer, "macs": integer,
+                               "flops": integer, "memory_bytes": integer, "output": shape,
+                               "receptive_field": field, "non_integer_layers": integer},
+            },
+            "fitting_inputs": {"type": "object", "properties": {
+                "below": {"type": ["array", "null"], "items": integer},
+                "above": {"type": ["array", "null"], "items": integer}}},
+        },
+        "$defs": {"layer": layer},
+    }
+    return json.dumps(schema, indent=2)

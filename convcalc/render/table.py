@@ -74,7 +74,9 @@ def tree_rows(rows, depth: int | None, guide: str = ""):
 
 
 def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
-                 svg_file: str | None = None, html_file: str | None = None) -> None:
+                 svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
+                 color: bool = True) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -82,9 +84,15 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     # Piped output is not folded to 80 columns unless COLUMNS asks for it.
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
     # Colour follows rich's rules: none when NO_COLOR is set or stdout is not a terminal.
-    console = Console(highlight=False, width=width, record=bool(svg_file or html_file))
+    console = Console(highlight=False, width=width, record=bool(svg_file or html_file),
+                      **({} if color else {"color_system": None}))
     tick, warn = glyphs()
+    narrow = console.width < 110
     table = Table(
+        box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
+        pad_edge=not narrow,
+        padding=(0, 1) if not narrow else (0, 0),
+        collapse_padding=narrow,
         title=f"input {format_dims(analysis.input.dims(layout))} ({'H x W x C' if layout == 'hwc' else 'C x H x W'}),"
               f" batch {analysis.batch}, {analysis.dtype}",
         caption=CAPTION.format(bytes=DTYPE_BYTES[analysis.dtype], dtype=analysis.dtype),
@@ -92,19 +100,20 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
         show_footer=True,
     )
     total = analysis.total
-    table.add_column("#", justify="right", footer="")
-    table.add_column("Layer", footer="Total")
-    table.add_column("Output", footer=format_dims(total.output.dims(layout)))
-    table.add_column("RF", justify="right", footer=field_text(total.field))
-    table.add_column("Params", justify="right", footer=human_count(total.params))
-    table.add_column("MACs", justify="right", footer=human_count(total.macs))
-    table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes))
-    table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick)
+    # Numbers never wrap; on a narrow terminal the layer text folds instead.
+    table.add_column("#", justify="right", footer="", no_wrap=True)
+    table.add_column("Layer", footer="Total", overflow="fold", ratio=1, min_width=10)
+    table.add_column("Output", footer=format_dims(total.output.dims(layout)), no_wrap=True)
+    table.add_column("RF", justify="right", footer=field_text(total.field), no_wrap=True)
+    table.add_column("Params", justify="right", footer=human_count(total.params), no_wrap=True)
+    table.add_column("MACs", justify="right", footer=human_count(total.macs), no_wrap=True)
+    table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
+    table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
     for row, guide in tree_rows(analysis.rows, depth):
         table.add_row(
             row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(row.macs), human_bytes(row.memory_bytes),
-            tick if row.fit == "exact" else f"{warn} {misfit_text(row)}",
+            tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
             style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
         )
         if row.explanation:
@@ -114,7 +123,7 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
                   f"{total.memory_bytes:,} bytes of activations")
     for note in notes:
         console.print(Text(f"note: {note}", style="dim"))
-    for row, _ in tree_rows(analysis.rows, None):
+    for row, _ in tree_rows(analysis.rows, None) if warnings else ():
         for warning in row.warnings:
             console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
     if svg_file:
