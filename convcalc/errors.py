@@ -31,7 +31,8 @@ class SpecError(Exception):
     def render(self) -> str:
         """One line naming the problem, then the offending line with a caret under the column."""
         line_no, column = self.line_and_column()
-        text = self.source.splitlines()[line_no - 1] if self.source.strip() else ""
+        # split("\n"), not splitlines(): a position just after a final newline is on an empty last line.
+        text = self.source.split("\n")[line_no - 1].rstrip("\r")
         if self.label is None:
             where = f"column {column}"
         elif self.label == "input":

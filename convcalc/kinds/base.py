@@ -128,6 +128,8 @@ class Args:
 
     def scalar(self, tag: str, default, minimum: int) -> int:
         if tag not in self.values:
+            if default is None:
+                raise self.error(f"'{self.item.name}' needs a number, e.g. {self.item.name}32")
             return default
         values = self.values[tag]
         if len(values) != 1:
