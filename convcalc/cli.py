@@ -129,9 +129,52 @@ def whole_network_notes(document, analysis: Analysis, layout: str) -> tuple[list
 
 
 FORMATS = ("table", "json", "markdown", "csv")
+# The convention names, known without importing the conventions module at start-up.
+CONVENTION_NAMES = ("torchvision", "torchinfo", "ptflops", "torch")
 USAGE_ERROR = 2
 # `convcalc solve` found no whole-number solution (the request itself was fine).
 NO_SOLUTION = 1
+
+
+def counted(document, analysis: Analysis, name: str):
+    """The convention's per-row counter, checked on every layer first: a layer the tool's
+    rules cannot be stated for is an error at that layer, not a silent guess."""
+    from .conventions import CONVENTIONS, UnsupportedByConvention, leaves
+
+    convention = CONVENTIONS[name]
+    for leaf in leaves(analysis):
+        try:
+            convention.counts(leaf)
+        except UnsupportedByConvention as reason:
+            raise ConvcalcError(SpecError(f"--convention {name}: {reason}", document.source, leaf.pos,
+                                          document.label)) from None
+    return convention
+
+
+def compute_column(document, analysis: Analysis, name: str, flops: bool):
+    from .render.table import DEFAULT_COMPUTE, ComputeColumn
+
+    if name == "torchvision" and not flops:
+        return DEFAULT_COMPUTE
+    from .conventions import row_total
+
+    convention = counted(document, analysis, name)
+    factor = 2 if flops and not convention.native_flops else 1
+    unit = "FLOPs" if flops or convention.native_flops else convention.unit
+    note = (f"{unit} as {convention.matches} counts them: {convention.rule}"
+            + (" (x2 for FLOPs)" if factor == 2 else ""))
+    return ComputeColumn(f"{unit} ({name})" if name != "torchvision" else unit, note,
+                         lambda row: factor * row_total(row, convention))
+
+
+def convention_summary(document, analysis: Analysis, name: str) -> dict:
+    from .conventions import by_cause
+
+    convention = counted(document, analysis, name)
+    causes = by_cause(analysis, convention)
+    total = sum(causes.values())
+    return {"name": name, "matches": convention.matches, "unit": convention.unit, "rule": convention.rule,
+            "total": total, "flops": total if convention.native_flops else 2 * total, "by_cause": causes}
 
 
 @main.command("run", epilog=CHEATSHEET, context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,13 +189,16 @@ NO_SOLUTION = 1
               help="Table: show blocks only N levels deep (their rows still carry the totals). Default: all.")
 @click.option("--svg", "svg_file", metavar="FILE", help="Also save the table as an SVG picture.")
 @click.option("--html", "html_file", metavar="FILE", help="Also save the table as an HTML page.")
+@click.option("--convention", type=click.Choice(list(CONVENTION_NAMES)), default="torchvision", show_default=True,
+              help="How compute is counted (see `convcalc conventions`): torchvision, torchinfo, ptflops, torch.")
+@click.option("--flops", is_flag=True, help="Show FLOPs (2 per multiply-add under the convention) instead of MACs.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the result: no notes or warnings under the table, none on "
                                                     "stderr.")
 @click.option("--no-color", is_flag=True, help="No colour or styles in the table (NO_COLOR does the same).")
 @click.option("--list-examples", is_flag=True, help="List the shipped example networks and exit.")
 @click.version_option(__version__, "--version", prog_name="convcalc")
 def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_json, output_format, explain, depth,
-        svg_file, html_file, quiet, no_color, list_examples):
+        svg_file, html_file, convention, flops, quiet, no_color, list_examples):
     """Shapes, receptive fields, parameters, multiply-adds and memory of a CNN, layer by layer.
 
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
@@ -173,7 +219,7 @@ def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_jso
 
         if start.note and not quiet:
             click.echo(f"convcalc: note: {start.note}", err=True)
-        click.echo(render_json(analysis, layout, notes, fitting))
+        click.echo(render_json(analysis, layout, notes, fitting, convention_summary(document, analysis, convention)))
     elif output_format in ("markdown", "csv"):
         from .render.flat import render_csv, render_markdown
 
@@ -182,7 +228,8 @@ def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_jso
         from .render.table import render_table
 
         render_table(analysis, layout, [] if quiet else notes, depth, svg_file, html_file,
-                     warnings=not quiet, color=not no_color)
+                     warnings=not quiet, color=not no_color,
+                     compute=compute_column(document, analysis, convention, flops))
 
 
 @main.command("explain")
@@ -271,6 +318,31 @@ def export_command(spec, file, input_text, layout, strict, batch, dtype, max_lay
         click.echo(export_torch(analysis, title, document.source, document.label), nl=False)
     except SpecError as error:
         raise ConvcalcError(error) from None
+
+
+@main.command("conventions")
+@click.argument("spec", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
+@analysis_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def conventions_command(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_json):
+    """Total compute under every counting convention, and why each differs from torchvision's.
+
+    Shows, for one network, the totals that torchvision, torchinfo, ptflops and
+    torch.utils.flop_counter would report, with the difference from torchvision's
+    MACs broken down by cause (bias, norms, activations, pooling, x2 for FLOPs).
+    """
+    from .render.conventions_table import render_conventions, render_conventions_json
+
+    settings = Settings(batch=batch, dtype=dtype, strict=strict, max_layers=max_layers)
+    document, _, analysis = prepare(spec, file, input_text, layout, settings)
+    rows = []
+    for name in CONVENTION_NAMES:
+        try:
+            rows.append(convention_summary(document, analysis, name))
+        except ConvcalcError as error:
+            rows.append({"name": name, "unsupported": error.error.message})
+    click.echo(render_conventions_json(rows) if as_json else render_conventions(rows))
 
 
 @main.command("schema")

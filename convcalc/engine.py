@@ -447,8 +447,11 @@ def merge_fields(fields: list[Field], output: Tensor, names: list[str]) -> tuple
         shown = ", ".join(f"{name} {'x'.join(short(v) for v in f.jump)}" for name, f in zip(names, fields))
         warnings.append(f"branches are not aligned: their jumps differ ({shown})")
     elif len(starts) > 1:
+        spread = max(max(f.start[axis] for f in fields) - min(f.start[axis] for f in fields)
+                     for axis in range(len(fields[0].start)))
         shown = ", ".join(f"{name} {'x'.join(short(v) for v in f.start)}" for name, f in zip(names, fields))
-        warnings.append(f"branches are not aligned: their field centres differ ({shown} input pixels)")
+        warnings.append(f"branches are not aligned: their field centres differ by {short(spread)} input pixels "
+                        f"({shown}), so the sum mixes features of shifted windows")
     positions = output.spatial or fields[0].positions
     return Field(tuple(size), tuple(jump), tuple(start), positions), warnings
 

@@ -121,8 +121,10 @@ class Args:
         values = self.values[tag]
         if len(values) not in (1, self.rank):
             label = "size" if tag == "" else f"'{tag}'"
-            raise self.error(
-                f"{label} takes 1 or {self.rank} values for a {self.rank}-D input, got {len(values)} in '{self.item.text}'", tag)
+            hint = " (a channel count goes on the item's last list, e.g. 'conv3x3s2x64')" \
+                if len(values) == self.rank + 1 else ""
+            raise self.error(f"{label} takes 1 or {self.rank} values for a {self.rank}-D input, got {len(values)} "
+                             f"in '{self.item.text}'{hint}", tag)
         numbers = tuple(self.whole(tag, v, minimum) for v in values)
         return numbers * self.rank if len(numbers) == 1 else numbers
 

@@ -59,6 +59,10 @@ def build_norm(args: Args, tensor: Tensor) -> Norm:
     if name in ("in", "lrn"):
         # PyTorch's InstanceNorm and LocalResponseNorm need spatial axes.
         require_spatial(args, tensor)
+    if name == "in" and tensor.elements == tensor.channels:
+        # Statistics over a single position are undefined; PyTorch refuses them.
+        raise args.error(f"'{args.item.text}' needs more than one spatial position to normalise over, "
+                         f"but its input is {'x'.join(map(str, tensor.dims('chw')))}")
     if name == "gn":
         return Norm(name, True, False, args.scalar("", None, minimum=1), args)
     if name == "in":

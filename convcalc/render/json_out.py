@@ -28,6 +28,7 @@ def field_json(field: Field) -> dict:
         "jump": [plain(v) for v in field.jump],
         "start": [plain(v) for v in field.start],
         "effective_padding": [plain(v) for v in field.effective_padding()],
+        "effective_stride": [plain(v) for v in field.jump],
     }
 
 
@@ -58,7 +59,8 @@ def row_json(row: Row, layout: str) -> dict:
     return document
 
 
-def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict | None = None) -> str:
+def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict | None = None,
+                convention: dict | None = None) -> str:
     total = analysis.total
     document = {
         "schema_version": SCHEMA_VERSION,
@@ -82,6 +84,9 @@ def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict
             "non_integer_layers": total.non_integer,
         },
     }
+    if convention is not None:
+        # The chosen counting convention's total (--convention); "macs"/"flops" above stay torchvision's.
+        document["convention"] = convention
     if fitting is not None:
         # Nearest inputs (below, above) at which every layer fits evenly; null if none is near.
         document["fitting_inputs"] = fitting
@@ -94,8 +99,9 @@ def json_schema() -> str:
     integer = {"type": "integer", "minimum": 0}
     per_axis = {"type": "array", "items": number}
     shape = {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1}
-    field = {"type": "object", "required": ["size", "jump", "start", "effective_padding"],
-             "properties": {"size": per_axis, "jump": per_axis, "start": per_axis, "effective_padding": per_axis}}
+    field = {"type": "object", "required": ["size", "jump", "start", "effective_padding", "effective_stride"],
+             "properties": {"size": per_axis, "jump": per_axis, "start": per_axis, "effective_padding": per_axis,
+                            "effective_stride": per_axis}}
     layer = {
         "type": "object",
         "required": ["index", "layer", "kind", "output", "params", "buffers", "macs", "flops", "memory_bytes",
@@ -122,7 +128,7 @@ def json_schema() -> str:
         "title": "convcalc --json output",
         "type": "object",
         "required": ["schema_version", "convcalc", "input", "layout", "batch", "dtype", "conventions", "notes",
-                     "layers", "total"],
+                     "layers", "total", "convention"],
         "properties": {
             "schema_version": {"const": SCHEMA_VERSION},
             "convcalc": {"type": "string"},
@@ -141,6 +147,10 @@ def json_schema() -> str:
                                "flops": integer, "memory_bytes": integer, "output": shape,
                                "receptive_field": field, "non_integer_layers": integer},
             },
+            "convention": {"type": "object", "required": ["name", "matches", "unit", "rule", "total", "flops",
+                                                          "by_cause"],
+                           "properties": {"total": integer, "flops": integer,
+                                          "by_cause": {"type": "object", "additionalProperties": integer}}},
             "fitting_inputs": {"type": "object", "properties": {
                 "below": {"type": ["array", "null"], "items": integer},
                 "above": {"type": ["array", "null"], "items": integer}}},

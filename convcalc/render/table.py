@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
+from typing import Callable
 
 from ..engine import DTYPE_BYTES, Analysis, Field, Row
 from ..tensor import format_dims
 from ..units import human_bytes, human_count, short_fraction
 
-CAPTION = ("MACs = multiply-adds of conv/linear (no bias; torchvision convention), FLOPs = 2 x MACs. "
-           "Params exclude BN running stats (buffers). Memory = output activations x batch x {bytes} B ({dtype}). "
-           "RF = receptive field size / jump in input pixels.")
+CAPTION = ("{compute}. Params exclude BN running stats (buffers). Memory = output activations x batch x {bytes} B "
+           "({dtype}). RF = receptive field size / jump in input pixels.")
+
+
+@dataclass(frozen=True)
+class ComputeColumn:
+    """What the compute column shows: its header, a note for the caption, and each row's count."""
+
+    header: str
+    note: str
+    count: Callable[[Row], int]
+
+
+DEFAULT_COMPUTE = ComputeColumn(
+    "MACs", "MACs = multiply-adds of conv/linear (no bias; torchvision convention), FLOPs = 2 x MACs",
+    lambda row: row.macs)
 
 
 def axes_text(values) -> str:
@@ -75,7 +90,7 @@ def tree_rows(rows, depth: int | None, guide: str = ""):
 
 def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
                  svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
-                 color: bool = True) -> None:
+                 color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -95,7 +110,7 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
         collapse_padding=narrow,
         title=f"input {format_dims(analysis.input.dims(layout))} ({'H x W x C' if layout == 'hwc' else 'C x H x W'}),"
               f" batch {analysis.batch}, {analysis.dtype}",
-        caption=CAPTION.format(bytes=DTYPE_BYTES[analysis.dtype], dtype=analysis.dtype),
+        caption=CAPTION.format(compute=compute.note, bytes=DTYPE_BYTES[analysis.dtype], dtype=analysis.dtype),
         caption_justify="left",
         show_footer=True,
     )
@@ -106,20 +121,21 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     table.add_column("Output", footer=format_dims(total.output.dims(layout)), no_wrap=True)
     table.add_column("RF", justify="right", footer=field_text(total.field), no_wrap=True)
     table.add_column("Params", justify="right", footer=human_count(total.params), no_wrap=True)
-    table.add_column("MACs", justify="right", footer=human_count(total.macs), no_wrap=True)
+    total_compute = sum(compute.count(row) for row in analysis.rows)
+    table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
     for row, guide in tree_rows(analysis.rows, depth):
         table.add_row(
             row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
-            human_count(row.params), human_count(row.macs), human_bytes(row.memory_bytes),
+            human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
             style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
         )
         if row.explanation:
             table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
     console.print(table)
-    console.print(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total.macs:,} MACs, "
+    console.print(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} {compute.header}, "
                   f"{total.memory_bytes:,} bytes of activations")
     for note in notes:
         console.print(Text(f"note: {note}", style="dim"))
