@@ -245,7 +245,8 @@ class Engine:
         results = [self.sequence(branch, tensor, field, scope, f"{index}.{n}.")
                    for n, branch in enumerate(item.branches, 1)]
         outputs = [out for _, out, _ in results]
-        if len({out.spatial for out in outputs}) > 1 or any(not out.spatial for out in outputs):
+        # Flat vectors concatenate too (torch.cat on dim 1), as long as every branch is flat.
+        if len({out.spatial for out in outputs}) > 1:
             shapes = ", ".join(f"branch {n}: {format_dims(out.dims('chw'))}" for n, out in enumerate(outputs, 1))
             raise self.fail(f"cat(...) branches must keep the same spatial size to be concatenated; {shapes}",
                             item.pos)

@@ -80,8 +80,12 @@ class Window:
 
     @property
     def output(self) -> int:
-        """PyTorch's output size; < 1 when the window does not fit at all."""
-        if not self.ceil or self.numerator < 0:
+        """PyTorch's output size (pooling_output_shape); < 1 when the window does not fit at all.
+
+        Ceil mode rounds up even a negative room: a 2-wide window with stride 2 over a
+        single position still gives one output, hanging over the edge.
+        """
+        if not self.ceil:
             return self.numerator // self.stride + 1
         out = -(-self.numerator // self.stride) + 1
         # PyTorch: the last window must start inside the input or the left padding.

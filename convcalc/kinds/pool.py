@@ -31,12 +31,16 @@ class Pool:
         dilation = args.axes("d", 1, minimum=1)
         padding = resolve_padding(args, tensor, kernel, stride, dilation)
         if not args.has("psame"):
-            # PyTorch rejects padding beyond half the (effective) window.
-            for (pad, _), k, d in zip(padding, kernel, dilation):
-                limit = ((k - 1) * d + 1) // 2 if mode == "max" else k // 2
+            # PyTorch rejects padding beyond half the kernel (not the dilated window; torch 2.13).
+            for (pad, _), k in zip(padding, kernel):
+                limit = k // 2
                 if pad > limit:
                     raise args.error(
                         f"padding p{pad} must be at most half the pooling window ({limit}) in '{args.item.text}'", "p")
+        if mode == "avg" and tensor.rank == 3 and any(n < k for n, k in zip(tensor.spatial, kernel)):
+            # PyTorch's 3-D average pooling (only it) refuses an unpadded input smaller than the kernel.
+            raise args.error(f"'{args.item.text}': 3-D average pooling needs every input size to be at least the "
+                             f"kernel, but the input is {'x'.join(map(str, tensor.spatial))}")
         return cls(mode, kernel, stride, padding, dilation, args.has("ceil"), args)
 
     def effect(self, tensor: Tensor) -> Effect:
@@ -54,7 +58,9 @@ class Pool:
 
     def to_torch(self, tensor: Tensor) -> str:
         rank = tensor.rank
-        pads = tuple(lo for lo, _ in self.padding) if symmetric(self.padding) else (0,) * rank
+        # PyTorch pools pad symmetrically and at most half the kernel; other 'same' paddings are explicit.
+        inline = symmetric(self.padding) and all(lo <= k // 2 for (lo, _), k in zip(self.padding, self.kernel))
+        pads = tuple(lo for lo, _ in self.padding) if inline else (0,) * rank
         if self.mode == "max":
             pool = (f"nn.MaxPool{rank}d(kernel_size={self.kernel}, stride={self.stride}, padding={pads}, "
                     f"dilation={self.dilation}, ceil_mode={self.ceil})")
@@ -63,10 +69,11 @@ class Pool:
             include = not self.args.has("psame")
             pool = (f"nn.AvgPool{rank}d(kernel_size={self.kernel}, stride={self.stride}, padding={pads}, "
                     f"ceil_mode={self.ceil}, count_include_pad={include})")
-        if symmetric(self.padding):
+        if inline:
             return pool
         if self.mode == "avg":
-            raise NoTorchTwin("asymmetric 'same' average pooling (padding left out of the count)")
+            raise NoTorchTwin("'same' average pooling whose padding PyTorch's AvgPool cannot hold "
+                              "(asymmetric or over half the kernel), with the padding left out of the count")
         return f'nn.Sequential(nn.ConstantPad{rank}d({torch_pads(self.padding)}, float("-inf")), {pool})'
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
