@@ -203,7 +203,8 @@ def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_jso
 
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
     spec file, or the name of a shipped example (see `convcalc examples`).
-    Other commands: explain, solve, compare, examples (`convcalc COMMAND --help`).
+    Other commands (`convcalc COMMAND --help`): explain, solve, compare,
+    conventions, export, examples, schema. `convcalc SPEC` is `convcalc run SPEC`.
     """
     if list_examples:
         print_examples()
