@@ -112,19 +112,20 @@ def prepare(spec, file, input_text, layout, settings: Settings) -> tuple[object,
         raise ConvcalcError(error) from None
 
 
-def whole_network_notes(document, analysis: Analysis, layout: str) -> tuple[list[str], dict | None]:
+def whole_network_notes(document, analysis: Analysis, layout: str, max_layers: int) -> tuple[list[str], dict | None]:
     """When a layer misfits: the nearest inputs at which every layer fits."""
     if not analysis.total.non_integer:
         return [], None
     from .fixes import fitting_inputs
     from .tensor import format_dims
 
-    below, above = fitting_inputs(document, analysis.input)
-    found = {"below": list(below.dims(layout)) if below else None,
-             "above": list(above.dims(layout)) if above else None}
-    sizes = [format_dims(t.dims(layout)) for t in (below, above) if t is not None]
+    layers = sum(1 for row in analysis.rows for _ in row.leaves())
+    fit = fitting_inputs(document, analysis.input, layers, max_layers)
+    found = {"below": list(fit.below.dims(layout)) if fit.below else None,
+             "above": list(fit.above.dims(layout)) if fit.above else None}
+    sizes = [format_dims(t.dims(layout)) for t in (fit.below, fit.above) if t is not None]
     if not sizes:
-        return ["no input size near this one makes every layer fit evenly"], found
+        return [f"no input within {fit.span} of this one makes every layer fit evenly"], found
     return [f"every layer fits evenly at input {' or '.join(sizes)}"], found
 
 
@@ -212,7 +213,7 @@ def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_jso
     settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=explain, max_layers=max_layers)
     document, start, analysis = prepare(spec, file, input_text, layout, settings)
     notes = [start.note] if start.note else []
-    fix_notes, fitting = whole_network_notes(document, analysis, layout)
+    fix_notes, fitting = whole_network_notes(document, analysis, layout, max_layers)
     notes += fix_notes
     output_format = "json" if as_json else output_format
     if output_format == "json":
@@ -243,7 +244,7 @@ def explain_command(spec, file, input_text, layout, strict, batch, dtype, max_la
 
     settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=True, max_layers=max_layers)
     document, start, analysis = prepare(spec, file, input_text, layout, settings)
-    notes = ([start.note] if start.note else []) + whole_network_notes(document, analysis, layout)[0]
+    notes = ([start.note] if start.note else []) + whole_network_notes(document, analysis, layout, max_layers)[0]
     click.echo(render_walkthrough(analysis, layout, notes))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .engine import Settings, analyse
 from .errors import SpecError
@@ -12,44 +12,57 @@ from .tensor import Tensor
 # How far from the given size to look, each way; networks whose strides multiply
 # to more than this rarely have a fitting size nearby anyway.
 SEARCH_SPAN = 256
+# Layers the search may analyse in all (each candidate costs at most the network's
+# size), so that a 100,000-layer spec still answers at once: its span shrinks.
+SEARCH_BUDGET = 400_000
 
 
-def fits_everywhere(document: Document, tensor: Tensor) -> bool:
+@dataclass(frozen=True)
+class Fit:
+    below: Tensor | None
+    above: Tensor | None
+    span: int  # how far each way was searched
+
+
+def fitting_inputs(document: Document, tensor: Tensor, layers: int, max_layers: int) -> Fit:
+    """The nearest inputs below and above ``tensor`` at which the whole network fits.
+
+    Square inputs move every spatial axis together; other inputs move one axis at a
+    time. None where nothing fits within the span searched.
+    """
+    span = max(1, min(SEARCH_SPAN, SEARCH_BUDGET // (2 * max(layers, 1) * tensor.rank or 1)))
+    settings = Settings(strict=True, max_layers=max_layers)
+    if len(set(tensor.spatial)) == 1:
+        size = tensor.spatial[0]
+        below, above = (
+            next((at for at in (replace(tensor, spatial=(n,) * tensor.rank) for n in sizes)
+                  if fits(document, at, settings)), None)
+            for sizes in (range(size - 1, max(size - span, 0), -1), range(size + 1, size + span + 1)))
+        return Fit(below, above, span)
+    return Fit(*search_each_axis(document, tensor, span, max_layers), span)
+
+
+def fits(document: Document, tensor: Tensor, settings: Settings) -> bool:
     try:
-        analyse(document, tensor, Settings(strict=True))
+        analyse(document, tensor, settings)
     except SpecError:
         return False
     return True
 
 
-def fitting_inputs(document: Document, tensor: Tensor) -> tuple[Tensor | None, Tensor | None]:
-    """The nearest inputs below and above ``tensor`` (same change on every spatial axis
-    that had a misfit) at which the whole network fits; None where none is near."""
-    sizes = set(tensor.spatial)
-    if len(sizes) != 1:
-        return search_each_axis(document, tensor)
-    size = sizes.pop()
-
-    def at(n: int) -> Tensor:
-        return replace(tensor, spatial=(n,) * tensor.rank)
-
-    below = next((at(n) for n in range(size - 1, max(size - SEARCH_SPAN, 0), -1) if fits_everywhere(document, at(n))),
-                 None)
-    above = next((at(n) for n in range(size + 1, size + SEARCH_SPAN + 1) if fits_everywhere(document, at(n))), None)
-    return below, above
-
-
-def search_each_axis(document: Document, tensor: Tensor) -> tuple[Tensor | None, Tensor | None]:
+def search_each_axis(document: Document, tensor: Tensor, span: int, max_layers: int):
     """For non-square inputs: the nearest fitting size along each axis on its own."""
     found = []
     for direction in (-1, 1):
         spatial = []
         for axis, size in enumerate(tensor.spatial):
-            candidates = (size + direction * step for step in range(1, SEARCH_SPAN + 1))
-            n = next((n for n in candidates if n >= 1 and fits_axis(document, with_axis(tensor, axis, n), axis)), None)
+            candidates = (size + direction * step for step in range(1, span + 1))
+            n = next((n for n in candidates
+                      if n >= 1 and fits_axis(document, with_axis(tensor, axis, n), axis, max_layers)), None)
             spatial.append(n)
         candidate = replace(tensor, spatial=tuple(spatial)) if None not in spatial else None
-        found.append(candidate if candidate is not None and fits_everywhere(document, candidate) else None)
+        whole = candidate is not None and fits(document, candidate, Settings(strict=True, max_layers=max_layers))
+        found.append(candidate if whole else None)
     return found[0], found[1]
 
 
@@ -57,10 +70,10 @@ def with_axis(tensor: Tensor, axis: int, size: int) -> Tensor:
     return replace(tensor, spatial=tensor.spatial[:axis] + (size,) + tensor.spatial[axis + 1:])
 
 
-def fits_axis(document: Document, tensor: Tensor, axis: int) -> bool:
+def fits_axis(document: Document, tensor: Tensor, axis: int, max_layers: int) -> bool:
     """Every layer's window fits along ``axis`` (other axes may still misfit)."""
     try:
-        analysis = analyse(document, tensor)
+        analysis = analyse(document, tensor, Settings(max_layers=max_layers))
     except SpecError:
         return False
     return all(leaf.exact_output is None or leaf.exact_output[axis].denominator == 1
