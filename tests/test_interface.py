@@ -110,3 +110,9 @@ def test_completion_script():
 
     result = CliRunner().invoke(main, [], prog_name="convcalc", env={"_CONVCALC_COMPLETE": "bash_source"})
     assert "_convcalc_completion" in result.stdout
+
+
+def test_fit_search_on_a_long_spec_is_bounded(run_json):
+    # 3,001 layers with AlexNet's conv1 at the end: (224-11)/4+1 = 54.25; 227 fits (hand).
+    document = run_json("-i", "3x224x224", "[conv3p1]*3000,conv11s4")
+    assert document["fitting_inputs"]["above"] == [3, 227, 227]
