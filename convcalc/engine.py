@@ -155,6 +155,14 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class WorkedLayer:
+    layer: object  # the built kind object
+    effect: Effect
+    fit_warnings: tuple[str, ...]
+    exact_output: tuple | None
+
+
+@dataclass(frozen=True)
 class Scope:
     """Inside a named block: its parameters' values and the calls that led here."""
 
@@ -169,7 +177,7 @@ class Engine:
         self.document = document
         self.settings = settings
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
-        self.layer_cache: dict[tuple[str, Tensor], tuple[object, Effect]] = {}
+        self.layer_cache: dict[tuple[str, Tensor], WorkedLayer] = {}
         self.layer_count = 0
         for name, definition in document.definitions.items():
             if name in KINDS:
@@ -295,14 +303,12 @@ class Engine:
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str) -> Row:
         self.layer_count += 1
         self.check_layer_count(self.layer_count, item.pos)
-        built, effect = self.built_layer(item, tensor)
-        if effect.output.channels > MAX_SIZE or any(n > MAX_SIZE for n in effect.output.spatial):
-            raise self.fail(f"'{item.text}' gives an output of {format_dims(effect.output.dims('chw'))}: "
-                            f"sizes above 10^60 are not supported", item.pos)
+        worked = self.worked_layer(item, tensor)
+        effect = worked.effect
+        if worked.fit_warnings and self.settings.strict:
+            raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {worked.fit_warnings[0]}",
+                            item.pos)
         before, field = field, self.moved_field(field, effect, effect.output)
-        fit_warnings = self.fit_warnings(effect, tensor)
-        if fit_warnings and self.settings.strict:
-            raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {fit_warnings[0]}", item.pos)
         return Row(
             index=index,
             text=item.text,
@@ -313,14 +319,14 @@ class Engine:
             buffers=effect.buffers,
             macs=effect.macs,
             memory_bytes=effect.output.elements * self.bytes_per_value,
-            fit="non-integer" if fit_warnings else "exact",
-            warnings=tuple(fit_warnings) + effect.warnings,
+            fit="non-integer" if worked.fit_warnings else "exact",
+            warnings=worked.fit_warnings + effect.warnings,
             padding=effect.padding,
-            exact_output=tuple(w.exact_output for w in effect.windows) or None,
-            explanation=tuple(built.explain(tensor, effect) + rf_lines(before, effect, field))
+            exact_output=worked.exact_output,
+            explanation=tuple(worked.layer.explain(tensor, effect) + rf_lines(before, effect, field))
             if self.settings.explain else (),
             input=tensor,
-            layer=built,
+            layer=worked.layer,
             pos=item.pos,
         )
 
@@ -329,9 +335,9 @@ class Engine:
             raise self.fail(f"the spec expands to more than {self.settings.max_layers:,} layers "
                             f"(raise the limit with --max-layers)", pos)
 
-    def built_layer(self, item: Layer, tensor: Tensor) -> tuple[object, Effect]:
-        """The layer object and its effect; the same text on the same input is worked out once
-        (a network repeats its blocks, and the arithmetic is pure)."""
+    def worked_layer(self, item: Layer, tensor: Tensor) -> "WorkedLayer":
+        """Everything about a layer that depends only on its text and its input, worked out
+        once: a network repeats its blocks, and the arithmetic is pure."""
         key = (item.text.lower(), tensor)
         cached = self.layer_cache.get(key)
         if cached is not None:
@@ -342,8 +348,14 @@ class Engine:
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
         built = kind.build(Args(item, self.fail, tensor.rank, kind), tensor)
-        self.layer_cache[key] = built, built.effect(tensor)
-        return self.layer_cache[key]
+        effect = built.effect(tensor)
+        if effect.output.channels > MAX_SIZE or any(n > MAX_SIZE for n in effect.output.spatial):
+            raise self.fail(f"'{item.text}' gives an output of {format_dims(effect.output.dims('chw'))}: "
+                            f"sizes above 10^60 are not supported", item.pos)
+        worked = WorkedLayer(built, effect, tuple(self.fit_warnings(effect, tensor)),
+                             tuple(w.exact_output for w in effect.windows) or None)
+        self.layer_cache[key] = worked
+        return worked
 
     @staticmethod
     def moved_field(field: Field, effect: Effect, output: Tensor) -> Field:
@@ -351,7 +363,7 @@ class Engine:
             return field.cover_all()
         if effect.rf is not None:
             field = field.advance(effect.rf)
-        if output.spatial:
+        if output.spatial and output.spatial != field.positions:
             field = Field(field.size, field.jump, field.start, output.spatial)
         return field
 
