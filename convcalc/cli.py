@@ -119,7 +119,7 @@ def whole_network_notes(document, analysis: Analysis, layout: str, max_layers: i
     from .fixes import fitting_inputs
     from .tensor import format_dims
 
-    layers = sum(1 for row in analysis.rows for _ in row.leaves())
+    layers = sum(1 for _ in analysis.leaves())
     fit = fitting_inputs(document, analysis.input, layers, max_layers)
     found = {"below": list(fit.below.dims(layout)) if fit.below else None,
              "above": list(fit.above.dims(layout)) if fit.above else None}
@@ -140,10 +140,10 @@ NO_SOLUTION = 1
 def counted(document, analysis: Analysis, name: str):
     """The convention's per-row counter, checked on every layer first: a layer the tool's
     rules cannot be stated for is an error at that layer, not a silent guess."""
-    from .conventions import CONVENTIONS, UnsupportedByConvention, leaves
+    from .conventions import CONVENTIONS, UnsupportedByConvention
 
     convention = CONVENTIONS[name]
-    for leaf in leaves(analysis):
+    for leaf in analysis.leaves():
         try:
             convention.counts(leaf)
         except UnsupportedByConvention as reason:

@@ -134,14 +134,9 @@ NOT_REPRODUCED = {
 }
 
 
-def leaves(analysis: Analysis):
-    for row in analysis.rows:
-        yield from row.leaves()
-
-
 def by_cause(analysis: Analysis, convention: Convention) -> dict[str, int]:
     totals = dict.fromkeys(CAUSES, 0)
-    for row in leaves(analysis):
+    for row in analysis.leaves():
         for cause, count in convention.counts(row).items():
             totals[cause] += count
     return totals

@@ -16,6 +16,7 @@ from .geometry import AxisStep, fit_message, ratio
 from .kinds import GLOBAL, KINDS, Args, Effect, suggest
 from .syntax import Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
+from .units import short_fraction
 
 # A tensor size beyond this is refused: numbers stay exact, but sizes like 10^5000
 # (a hundred stride-10^59 upsamplings) are not a network and cannot even be printed.
@@ -143,6 +144,11 @@ class Analysis:
     total: Totals
     batch: int
     dtype: str
+
+    def leaves(self):
+        """Every layer row, in forward order, however deep in blocks."""
+        for row in self.rows:
+            yield from row.leaves()
 
 
 @dataclass(frozen=True)
@@ -295,7 +301,7 @@ class Engine:
         """A block row with its own formulas, and the sums it reports."""
         if not self.settings.explain:
             return row
-        sizes = "x".join(short(v) for v in row.field.size)
+        sizes = "x".join(short_fraction(v) for v in row.field.size)
         lines += [f"params, MACs, memory = sums over its {sum(1 for _ in row.leaves())} layers",
                   f"RF = the largest over its paths = {sizes}"]
         return Row(**{**row.__dict__, "explanation": tuple(lines)})
@@ -409,16 +415,16 @@ def filled_text(text: str, scope: Scope) -> str:
 def rf_lines(before: Field, effect: Effect, after: Field) -> list[str]:
     """The receptive-field step in numbers: ``RF = 1 + (11-1)*1 = 11``, ``jump = 1*4 = 4``."""
     if effect.rf is None:
-        return axis_rf([f"{short(v)} (unchanged)" for v in after.size], len(after.size), "RF")
+        return axis_rf([f"{short_fraction(v)} (unchanged)" for v in after.size], len(after.size), "RF")
     if effect.rf == GLOBAL:
-        sizes = [f"{short(r)} + ({n}-1)*{short(j)} = {short(r2)} (the whole input)"
+        sizes = [f"{short_fraction(r)} + ({n}-1)*{short_fraction(j)} = {short_fraction(r2)} (the whole input)"
                  for r, n, j, r2 in zip(before.size, before.positions, before.jump, after.size)]
         return axis_rf(sizes, len(sizes), "RF")
     sizes, jumps = [], []
     for r, j, step, r2, j2 in zip(before.size, before.jump, effect.rf, after.size, after.jump):
-        growth = step.grow_text or short(step.grow)
-        sizes.append(f"{short(r)} + {growth}*{short(j)} = {short(r2)}" if step.grow else f"{short(r2)} (unchanged)")
-        jumps.append(f"{short(j)}*{short(step.scale)} = {short(j2)}")
+        growth = step.grow_text or short_fraction(step.grow)
+        sizes.append(f"{short_fraction(r)} + {growth}*{short_fraction(j)} = {short_fraction(r2)}" if step.grow else f"{short_fraction(r2)} (unchanged)")
+        jumps.append(f"{short_fraction(j)}*{short_fraction(step.scale)} = {short_fraction(j2)}")
     lines = axis_rf(sizes, len(sizes), "RF")
     if any(step.scale != 1 for step in effect.rf):
         lines += axis_rf(jumps, len(jumps), "jump")
@@ -457,21 +463,16 @@ def merge_fields(fields: list[Field], output: Tensor, names: list[str]) -> tuple
     jumps = {f.jump for f in fields}
     starts = {f.start for f in fields}
     if len(jumps) > 1:
-        shown = ", ".join(f"{name} {'x'.join(short(v) for v in f.jump)}" for name, f in zip(names, fields))
+        shown = ", ".join(f"{name} {'x'.join(short_fraction(v) for v in f.jump)}" for name, f in zip(names, fields))
         warnings.append(f"branches are not aligned: their jumps differ ({shown})")
     elif len(starts) > 1:
         spread = max(max(f.start[axis] for f in fields) - min(f.start[axis] for f in fields)
                      for axis in range(len(fields[0].start)))
-        shown = ", ".join(f"{name} {'x'.join(short(v) for v in f.start)}" for name, f in zip(names, fields))
-        warnings.append(f"branches are not aligned: their field centres differ by {short(spread)} input pixels "
+        shown = ", ".join(f"{name} {'x'.join(short_fraction(v) for v in f.start)}" for name, f in zip(names, fields))
+        warnings.append(f"branches are not aligned: their field centres differ by {short_fraction(spread)} input pixels "
                         f"({shown}), so the sum mixes features of shifted windows")
     positions = output.spatial or fields[0].positions
     return Field(tuple(size), tuple(jump), tuple(start), positions), warnings
-
-
-def short(value) -> str:
-    value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
 def analyse(document: Document, tensor: Tensor, settings: Settings = Settings()) -> Analysis:

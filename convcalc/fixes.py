@@ -76,5 +76,4 @@ def fits_axis(document: Document, tensor: Tensor, axis: int, max_layers: int) ->
         analysis = analyse(document, tensor, Settings(max_layers=max_layers))
     except SpecError:
         return False
-    return all(leaf.exact_output is None or leaf.exact_output[axis].denominator == 1
-               for row in analysis.rows for leaf in row.leaves())
+    return all(leaf.exact_output is None or leaf.exact_output[axis].denominator == 1 for leaf in analysis.leaves())

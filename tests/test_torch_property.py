@@ -1015,13 +1015,8 @@ def draw_conv(g: Draws, shape, kind):
             return None
         layer["mult"] = None if g.flag() else g.ints(1, min(room, 3))
         return layer
-    groups = g.of(st.sampled_from(divisors(channels)))
-    layer["g"] = None if groups == 1 and g.flag() else groups
-    room = min(MAX_CHANNELS, LAYER_MACS // (per_channel * (channels // groups)), MAX_ELEMENTS // out)
-    if room < groups:
-        return None
-    layer["out"] = None if channels <= room and g.flag(1, 3) else groups * g.ints(1, room // groups)
-    return layer
+    return draw_grouped_channels(g, layer, channels, lambda groups: min(
+        MAX_CHANNELS, LAYER_MACS // (per_channel * (channels // groups)), MAX_ELEMENTS // out))
 
 
 def draw_tconv(g: Draws, shape, kind):
@@ -1041,9 +1036,16 @@ def draw_tconv(g: Draws, shape, kind):
     layer["p"] = None if g.flag() else g.axes(
         rank, g.flag(), lambda axes: st.integers(0, min(3, *(room[a] // 2 for a in axes))))
     out = math.prod(r - 2 * p + 1 for r, p in zip(room, per_axis(layer["p"] or 0, rank)))
+    return draw_grouped_channels(g, layer, channels, lambda groups: min(
+        MAX_CHANNELS, MAX_ELEMENTS // out, LAYER_MACS * groups // (elements(shape) * math.prod(kernel))))
+
+
+def draw_grouped_channels(g: Draws, layer: dict, channels: int, room_for):
+    """Groups dividing the input channels, then output channels: a multiple of the groups, at most
+    room_for(groups) (the layer's budgets); None when not even one per group fits."""
     groups = g.of(st.sampled_from(divisors(channels)))
     layer["g"] = None if groups == 1 and g.flag() else groups
-    room = min(MAX_CHANNELS, MAX_ELEMENTS // out, LAYER_MACS * groups // (elements(shape) * math.prod(kernel)))
+    room = room_for(groups)
     if room < groups:
         return None
     layer["out"] = None if channels <= room and g.flag(1, 3) else groups * g.ints(1, room // groups)
