@@ -10,7 +10,7 @@ from . import __version__
 from .engine import DTYPE_BYTES, Analysis, Settings, analyse
 from .errors import SpecError
 from .sources import Start, example_names, example_summary, input_tensor, load_document
-from .tensor import DEFAULT_INPUT, LAYOUTS
+from .tensor import DEFAULT_INPUT, LAYOUTS, whole_number
 
 CHEATSHEET = """\b
 Spec: layers separated by ',' (or '->'), case-insensitive.
@@ -46,6 +46,28 @@ class ConvcalcError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"convcalc: {self.error.render()}", err=True)
+
+
+class Count(click.ParamType):
+    """A whole-number option (--batch 32, solve -W 63) in the spec's number syntax: ASCII digits,
+    at most as many as a spec number; a bad one is the caret-marked exit 2 of a bad spec."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int):
+        self.minimum = minimum
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):  # a default
+            return value
+        option = max(param.opts, key=len)
+        try:
+            number = whole_number(value, 0, len(value), option, f"{option} takes a whole number")
+            if number < self.minimum:
+                raise SpecError(f"{option} must be at least {self.minimum}, got {number}", value, 0, option)
+        except SpecError as error:
+            raise ConvcalcError(error) from None
+        return number
 
 
 class SpecFirstGroup(click.Group):
@@ -91,11 +113,11 @@ def analysis_options(command):
                      help="Order of --input and printed shapes: chw (PyTorch) or hwc (TensorFlow, Coursera)."),
         click.option("--strict", is_flag=True,
                      help="Treat a layer that does not fit its input evenly as an error (exit 2)."),
-        click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+        click.option("--batch", type=Count(1), default=1, show_default=True,
                      help="Batch size for memory."),
         click.option("--dtype", type=click.Choice(list(DTYPE_BYTES)), default="float32", show_default=True,
                      help="Bytes per activation value for memory."),
-        click.option("--max-layers", type=click.IntRange(min=1), default=Settings.max_layers, show_default=True,
+        click.option("--max-layers", type=Count(1), default=Settings.max_layers, show_default=True,
                      help="Refuse specs that expand (repeats, blocks) to more layers than this."),
     ]):
         command = option(command)
@@ -186,7 +208,7 @@ def convention_summary(document, analysis: Analysis, name: str) -> dict:
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output: rich table, JSON, GitHub markdown table, or CSV.")
 @click.option("--explain", is_flag=True, help="Add each layer's formulas, in your numbers (table and JSON).")
-@click.option("--depth", type=click.IntRange(min=1), default=None,
+@click.option("--depth", type=Count(1), default=None,
               help="Table: show blocks only N levels deep (their rows still carry the totals). Default: all.")
 @click.option("--svg", "svg_file", metavar="FILE", help="Also save the table as an SVG picture.")
 @click.option("--html", "html_file", metavar="FILE", help="Also save the table as an HTML page.")
@@ -270,12 +292,12 @@ def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, ma
 
 
 @main.command("solve")
-@click.option("-W", "w", type=int, help="Input size (one axis).")
-@click.option("-K", "k", type=int, help="Kernel size.")
-@click.option("-S", "s", type=int, help="Stride.")
-@click.option("-P", "p", type=int, help="Padding (each side).")
-@click.option("-D", "d", type=int, help="Dilation (1 unless it is the unknown).")
-@click.option("-O", "o", type=int, help="Output size.")
+@click.option("-W", "w", type=Count(0), help="Input size (one axis).")
+@click.option("-K", "k", type=Count(0), help="Kernel size.")
+@click.option("-S", "s", type=Count(0), help="Stride.")
+@click.option("-P", "p", type=Count(0), help="Padding (each side).")
+@click.option("-D", "d", type=Count(0), help="Dilation (1 unless it is the unknown).")
+@click.option("-O", "o", type=Count(0), help="Output size.")
 @click.option("--same", is_flag=True, help="Solve for the padding that keeps the size (output ceil(W/S)).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def solve_command(w, k, s, p, d, o, same, as_json):

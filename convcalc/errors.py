@@ -35,8 +35,8 @@ class SpecError(Exception):
         text = self.source.split("\n")[line_no - 1].rstrip("\r")
         if self.label is None:
             where = f"column {column}"
-        elif self.label == "input":
-            where = f"--input, column {column}"
+        elif self.label == "input" or self.label.startswith("-"):  # --input, or an option's value
+            where = f"{'--input' if self.label == 'input' else self.label}, column {column}"
         else:
             where = f"{self.label}:{line_no}:{column}"
         offset = column - 1

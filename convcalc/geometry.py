@@ -118,17 +118,24 @@ class Window:
         return (below if below + self.pad_low + self.pad_high >= self.span and below >= 1 else None), above
 
     def fitting_paddings(self) -> tuple[int | None, int | None]:
-        """Nearest symmetric paddings (below, above the current one) that fit; None if none does."""
+        """Nearest symmetric paddings (below, above the current one) that fit; None if none does.
+
+        Above is looked for up to 2 strides past the current padding. Closed form, not a
+        search: a stride may have 60 digits. 2P = span - size (mod S) is solved for P.
+        """
         if self.pad_low != self.pad_high:
             return None, None
-        candidates = [
-            p
-            for p in range(0, self.pad_low + 2 * self.stride + 1)
-            if (self.size + 2 * p - self.span) % self.stride == 0 and self.size + 2 * p >= self.span
-        ]
-        below = max((p for p in candidates if p < self.pad_low), default=None)
-        above = min((p for p in candidates if p > self.pad_low), default=None)
-        return below, above
+        wanted, halves = (self.span - self.size) % self.stride, self.stride % 2 == 0
+        if halves and wanted % 2:
+            return None, None
+        # P = first (mod period): halve when 2 divides S, else multiply by 2's inverse, (S+1)/2.
+        period = self.stride // 2 if halves else self.stride
+        first = wanted // 2 if halves else wanted * ((self.stride + 1) // 2) % self.stride
+        least = max(0, -(-(self.span - self.size) // 2))  # the padded input must hold the kernel
+        below = self.pad_low - 1 - (self.pad_low - 1 - first) % period
+        start = max(self.pad_low + 1, least)
+        above = start + (first - start) % period
+        return (below if below >= least else None), (above if above <= self.pad_low + 2 * self.stride else None)
 
     def fitting_total_padding(self) -> int:
         """The smallest total padding >= the current total that fits (split low/high)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .errors import SpecError
+from .syntax import DIGITS, MAX_DIGITS
 
 LAYOUTS = ("chw", "hwc")
 AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
@@ -43,13 +45,13 @@ def format_dims(dims: tuple[int, ...]) -> str:
 
 def parse_input(text: str, layout: str, label: str = "input") -> Tensor:
     """``3x224x224`` (or ``224x224x3`` in hwc) -> Tensor; 2 to 4 numbers (1-D to 3-D)."""
-    parts = text.strip().lower().replace("*", "x").replace(",", "x").split("x")
+    # Split the text as given (lower() may change its length), so that columns stay true.
+    parts = re.split(r"[xX*,]", text.strip())
     offset = len(text) - len(text.lstrip())
     numbers = []
     for part in parts:
-        if not part.isdigit():
-            raise SpecError(f"input shape must be numbers joined by 'x' (e.g. {DEFAULT_INPUT}), got '{text}'", text, offset, label)
-        value = int(part)
+        value = whole_number(text, offset, len(part), label,
+                             f"input shape must be numbers joined by 'x' (e.g. {DEFAULT_INPUT})")
         if value < 1:
             raise SpecError(f"input sizes must be at least 1, got {value}", text, offset, label)
         numbers.append(value)
@@ -63,3 +65,16 @@ def parse_input(text: str, layout: str, label: str = "input") -> Tensor:
     if layout == "hwc":
         return Tensor(numbers[-1], tuple(numbers[:-1]))
     return Tensor(numbers[0], tuple(numbers[1:]))
+
+
+def whole_number(source: str, start: int, length: int, label: str | None, what: str) -> int:
+    """``source[start:start + length]`` read as the spec reads a number: ASCII digits 0-9 only
+    (not ², ①, ３ or 1_000, which Python's int() would take or half-take) and at most MAX_DIGITS."""
+    text = source[start:start + length]
+    bad = next((n for n, char in enumerate(text) if char not in DIGITS), None)
+    if bad is not None or not text:
+        found = "a number is missing" if bad is None else f"'{text[bad]}' is not a digit 0-9"
+        raise SpecError(f"{what}: {found}", source, start + (bad or 0), label)
+    if length > MAX_DIGITS:
+        raise SpecError(f"numbers longer than {MAX_DIGITS} digits are not supported", source, start, label)
+    return int(text)

@@ -12,21 +12,25 @@ def human_count(value: int) -> str:
     """1792 -> 1.79 K, 4089184256 -> 4.09 G, 118013952 -> 118 M: three significant digits."""
     for scale, unit in COUNT_UNITS:
         if abs(value) >= scale:
-            return f"{three_digits(value / scale)} {unit}"
+            return f"{three_digits(Fraction(value, scale))} {unit}"
     return str(value)
 
 
-def three_digits(value: float) -> str:
-    """1.79, 12.8, 118, 1250 (above 999 of the largest unit, the whole number)."""
+def three_digits(value: Fraction) -> str:
+    """1.79, 12.8, 118, 1250 (above 999 of the largest unit, the whole number).
+
+    Exact: a count can pass 10^308, where a float would overflow.
+    """
     if abs(value) >= 100:
-        return f"{value:.0f}"
+        return str(round(value))
+    value = float(value)
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
 
 
 def human_bytes(value: int) -> str:
     for scale, unit in BYTE_UNITS:
         if value >= scale:
-            return f"{three_digits(value / scale)} {unit}"
+            return f"{three_digits(Fraction(value, scale))} {unit}"
     return f"{value} B"
 
 
