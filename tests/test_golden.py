@@ -3,6 +3,7 @@ hand calculation written in the case, never from convcalc's own earlier output."
 
 from __future__ import annotations
 
+import ast
 import time
 import tomllib
 from pathlib import Path
@@ -52,10 +53,12 @@ def test_valid(case, run_json, run_cli):
     assert case.get("source"), "every golden case names where its numbers come from"
     document = timed(case, run_json, *cli_args(case))
     for output_format in case.get("formats", []):  # other renderings of the same numbers must not fail
-        args = ["explain", *cli_args(case)] if output_format == "explain" else [*cli_args(case), "--format",
-                                                                                  output_format]
+        args = [output_format, *cli_args(case)] if output_format in ("explain", "export") else \
+            [*cli_args(case), "--format", output_format]
         result = timed(case, run_cli, *args)
         assert result.exit_code == 0, result.stderr
+        if output_format == "export":
+            check_module(result.stdout)
     expect = dict(case["expect"])
     rows = expect.pop("rows", [])
     by_index = {row["index"]: row for row in walk(document["layers"])}
@@ -70,6 +73,21 @@ def test_valid(case, run_json, run_cli):
     for row, wanted in zip(document["layers"], rows):
         check_row(row, wanted)
     assert len(rows) <= len(document["layers"])
+
+
+def check_module(source: str) -> None:
+    """An exported module compiles, and user text stayed in strings and comments: at the top
+    level only the docstring, the two torch imports, assignments, classes and the main guard."""
+    tree = ast.parse(source)
+    assert [node for node in tree.body if isinstance(node, ast.Expr)] == tree.body[:1]
+    imports = [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    assert imports == ["import torch", "from torch import nn"]
+    assert all(isinstance(node, (ast.Expr, ast.Import, ast.ImportFrom, ast.Assign, ast.ClassDef, ast.If))
+               for node in tree.body)
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    assert len({c.name for c in classes}) == len(classes), "a block class shadows another"
+    for node in classes:
+        assert all(isinstance(item, ast.FunctionDef) for item in node.body[1:]), node.name
 
 
 def check_row(row: dict, wanted: dict) -> None:
