@@ -14,15 +14,13 @@ from .errors import SpecError
 from .gc_pause import gc_paused
 from .geometry import AxisStep, fit_message, ratio
 from .kinds import GLOBAL, KINDS, Args, Effect, suggest
-from .syntax import Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
+from .syntax import MAX_NESTING, Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
 from .units import short_fraction
 
 # A tensor size beyond this is refused: numbers stay exact, but sizes like 10^5000
 # (a hundred stride-10^59 upsamplings) are not a network and cannot even be printed.
 MAX_SIZE = 10**60
-# Block uses nested deeper than this are refused (the parser caps bracket nesting alike).
-MAX_CALL_DEPTH = 100
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "float64": 8}
 
 
@@ -185,6 +183,9 @@ class Engine:
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
         self.layer_cache: dict[tuple[str, Tensor], WorkedLayer] = {}
         self.layer_count = 0
+        # Blocks open now: block uses, [...], res and cat together. The parser caps each
+        # definition's brackets, but a use inside brackets inside a use... multiplies them.
+        self.nesting = 0
         for name, definition in document.definitions.items():
             if name in KINDS:
                 raise self.fail(f"'{name}' is a layer kind; give the block another name", definition.pos)
@@ -217,9 +218,20 @@ class Engine:
 
     def element(self, item, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         if isinstance(item, Layer):
-            if self.document.definitions and item.text.lower() in self.document.definitions:
-                return self.call(Call(item.text.lower(), (), item.text, item.pos), tensor, field, scope, index)
-            return self.layer(substitute(item, scope, self.fail) if item.has_refs else item, tensor, field, index)
+            if not (self.document.definitions and item.text.lower() in self.document.definitions):
+                return self.layer(substitute(item, scope, self.fail) if item.has_refs else item, tensor, field,
+                                  index)
+            item = Call(item.text.lower(), (), item.text, item.pos)
+        if self.nesting >= MAX_NESTING:
+            raise self.fail(f"blocks nest more than {MAX_NESTING} levels deep (block uses, [...], res and cat "
+                            "counted together)", item.pos)
+        self.nesting += 1
+        try:
+            return self.block(item, tensor, field, scope, index)
+        finally:
+            self.nesting -= 1
+
+    def block(self, item, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         if isinstance(item, Repeat):
             return self.repeat(item, tensor, field, scope, index)
         if isinstance(item, Residual):
@@ -278,8 +290,6 @@ class Engine:
             guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}'?" if guess else ""
             raise self.fail(f"unknown block '{item.name}'{hint}", item.pos)
-        if len(scope.calls) >= MAX_CALL_DEPTH:
-            raise self.fail(f"blocks are used more than {MAX_CALL_DEPTH} levels deep", item.pos)
         if item.name in scope.calls:
             raise self.fail(f"block '{item.name}' uses itself ({' -> '.join(scope.calls + (item.name,))})", item.pos)
         if len(item.args) != len(definition.params):
