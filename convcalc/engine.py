@@ -325,6 +325,11 @@ class Engine:
             raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {worked.fit_warnings[0]}",
                             item.pos)
         before, field = field, self.moved_field(field, effect, effect.output)
+        if any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
+            # Strides multiply the jump (transposed convs divide it): unbounded, the exact
+            # fractions would take megabytes and could not be printed.
+            raise self.fail(f"'{item.text}' takes the receptive field's jump (the product of the strides so far) "
+                            f"past 10^60 or below 10^-60: not supported", item.pos)
         return Row(
             index=index,
             text=item.text,
