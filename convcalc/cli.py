@@ -146,6 +146,8 @@ def whole_network_notes(document, analysis: Analysis, layout: str, max_layers: i
     found = {"below": list(fit.below.dims(layout)) if fit.below else None,
              "above": list(fit.above.dims(layout)) if fit.above else None}
     sizes = [format_dims(t.dims(layout)) for t in (fit.below, fit.above) if t is not None]
+    if not fit.span:
+        return ["too many layers to search for an input at which every layer fits evenly"], found
     if not sizes:
         return [f"no input within {fit.span} of this one makes every layer fit evenly"], found
     return [f"every layer fits evenly at input {' or '.join(sizes)}"], found

@@ -57,7 +57,9 @@ class Field:
 
     def effective_padding(self) -> tuple:
         """Araujo's effective padding: how far the first field reaches before the input."""
-        return tuple(Fraction(r - 1) / 2 - s for r, s in zip(self.size, self.start))
+        # ratio() for whole sizes (most rows); a Fraction divides itself, not rebuilt.
+        return tuple((ratio(r - 1, 2) if isinstance(r, int) else (r - 1) / 2) - s
+                     for r, s in zip(self.size, self.start))
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,12 @@ class Settings:
     dtype: str = "float32"
     strict: bool = False
     explain: bool = False
-    max_layers: int = 100_000  # expanded layers, after repeats and blocks
+    # Expanded layers, after repeats and blocks: at 5,000 every output format answers within
+    # 2 s, even for 60-digit sizes (JSON of 100,000 layers took 6.5 s; see README "Limits").
+    max_layers: int = 5_000
+    # False: leave the receptive field as it was (the fit search wants only shapes, and
+    # exact field fractions cost most of the time in strided tconv chains).
+    fields: bool = True
 
 
 @dataclass(frozen=True)
@@ -324,7 +331,9 @@ class Engine:
         if worked.fit_warnings and self.settings.strict:
             raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {worked.fit_warnings[0]}",
                             item.pos)
-        before, field = field, self.moved_field(field, effect, effect.output)
+        before = field
+        if self.settings.fields:
+            field = self.moved_field(field, effect, effect.output)
         if any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
             # Strides multiply the jump (transposed convs divide it): unbounded, the exact
             # fractions would take megabytes and could not be printed.

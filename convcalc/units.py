@@ -36,7 +36,8 @@ def human_bytes(value: int) -> str:
 
 def plain(value) -> int | float:
     """An exact number for JSON: an int when whole, else the nearest float."""
-    value = Fraction(value)
+    if not isinstance(value, (int, Fraction)):  # building a Fraction is slow: only when needed
+        value = Fraction(value)
     return value.numerator if value.denominator == 1 else float(value)
 
 

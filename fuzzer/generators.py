@@ -20,7 +20,12 @@ OPTIONS = ["-i", "--input", "--layout", "--json", "--strict", "--depth", "--batc
 COMMANDS = ["run", "explain", "solve", "compare", "export", "examples", "schema"]
 VALUES = ["3x32x32", "1x100", "3x8x8x8", "32x32x3", "abc", "0x0", "hwc", "chw", "xyz", "float16", "int8",
           "markdown", "csv", "json", "table", "torch", "-1", "0", "1", "2", "7", "63", "100000", "1e9", "",
-          "resnet50", "vgg16", "nowhere.cnn", "-", "--"]
+          "resnet50", "vgg16", "nowhere.cnn", "-", "--",
+          # Digits that Python's int() half-takes, and numbers at the 60-digit limit (issue 10).
+          "3x²x2", "3x①x2", "3x３2x32", "1_000", "6_3", "１", "9" * 60, "1" + "0" * 60, "3x" + "7" * 61]
+# Characters that look like digits but are not ASCII 0-9: superscript, circled, fullwidth,
+# Arabic-Indic, and Python's digit separator.
+ODD_DIGITS = "²①３٣_"
 
 
 def random_text(rng: random.Random) -> str:
@@ -50,8 +55,31 @@ def mutated_spec(rng: random.Random) -> str:
     return "".join(chars)
 
 
+def big_number(rng: random.Random) -> str:
+    """Up to 62 digits: either side of the 60-digit limit."""
+    return str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 61)))
+
+
+def limit_spec(rng: random.Random) -> str:
+    """The shapes that found issue 10's hangs and crashes: a huge stride on a misfit, strided
+    tconv chains, block uses nested inside brackets, odd digits in a number."""
+    shape = rng.randrange(4)
+    if shape == 0:
+        return f"conv{rng.randint(1, 3)}s{big_number(rng)}{rng.choice(['', 'psame', 'p1', 'ceil'])}"
+    if shape == 1:
+        return f"[tconv1s{rng.choice([2, 3, big_number(rng)])}]*{rng.randint(1, 300)}"
+    if shape == 2:
+        depth, blocks = rng.randint(1, 30), rng.randint(1, 8)
+        lines = [f"b{n} = " + "[" * depth + (f"b{n + 1}" if n + 1 < blocks else "relu") + "]*1" * depth
+                 for n in range(blocks)]
+        return "\n".join(lines + ["b0"])
+    spec = rng.choice(SMALL_SPECS)
+    where = rng.choice([n for n, char in enumerate(spec) if char.isdigit()])
+    return spec[:where] + rng.choice(ODD_DIGITS) + spec[where + 1:]
+
+
 def random_spec(rng: random.Random) -> str:
-    return rng.choice((random_text, random_words, mutated_spec))(rng)
+    return rng.choice((random_text, random_words, mutated_spec, limit_spec))(rng)
 
 
 def random_arguments(rng: random.Random) -> list[str]:

@@ -20,6 +20,12 @@ ARGS = ["-i", "--layout", "hwc", "--json", "--strict", "--depth", "0", "2", "--b
         "--format", "csv", "markdown", "--explain", "-q", "--max-layers", "solve", "-W", "-K", "-S", "-O", "-P",
         "--same", "compare", "explain", "export", "schema", "examples", "3x8x8", "abc", "vgg16", "conv3p1", "-"]
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The shapes that found issue 10's hangs and crashes; each case is heavier, so fewer of them.
+LIMITS = settings(max_examples=max(EXAMPLES // 10, 20), deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+BIG = st.integers(min_value=1, max_value=10**62 - 1).map(str)  # either side of the 60-digit limit
+# Look like digits, are not ASCII 0-9: superscript, circled, fullwidth, Arabic-Indic, separator.
+ODD_DIGIT = st.sampled_from("²①３٣_")
 
 runner = CliRunner()
 
@@ -49,3 +55,36 @@ def test_random_token_soup(spec):
 @given(st.lists(st.sampled_from(ARGS) | st.text(alphabet=SPEC_CHARS, max_size=8), max_size=7))
 def test_random_arguments(args):
     check(args)
+
+
+def nested(depth: int, blocks: int) -> str:
+    """Named blocks, each a use of the next inside ``depth`` brackets."""
+    lines = [f"b{n} = " + "[" * depth + (f"b{n + 1}" if n + 1 < blocks else "relu") + "]*1" * depth
+             for n in range(blocks)]
+    return "\n".join(lines + ["b0"])
+
+
+def with_odd_digit(text: str, where: int, digit: str) -> str:
+    spots = [n for n, char in enumerate(text) if char.isdigit()]
+    spot = spots[where % len(spots)]
+    return text[:spot] + digit + text[spot + 1:]
+
+
+@LIMITS
+@given(st.one_of(
+    st.builds("conv{}s{}{}".format, st.integers(1, 3), BIG, st.sampled_from(["", "psame", "p1", "ceil"])),
+    st.builds("[tconv1s{}]*{}".format, st.one_of(st.sampled_from(["2", "3"]), BIG), st.integers(1, 300)),
+    st.builds(nested, st.integers(1, 30), st.integers(1, 8)),
+    st.builds(with_odd_digit, st.sampled_from(["conv3x3s1p1x64,pool2", "[relu]*12", "conv3s2x1"]),
+              st.integers(0, 20), ODD_DIGIT),
+), st.sampled_from([[], ["--strict"], ["--format", "csv"], ["--explain"], ["--json"]]))
+def test_limit_shapes(spec, options):
+    check(["-i", "3x8x8", *options, spec])
+
+
+@LIMITS
+@given(st.sampled_from(["-i", "--batch", "--max-layers", "--depth", "-W"]),
+       st.one_of(BIG, st.builds(with_odd_digit, st.sampled_from(["3x32x32", "1000", "63"]), st.integers(0, 9),
+                                ODD_DIGIT)))
+def test_odd_numbers_in_options(option, value):
+    check(["solve", "-K", "3", "-O", "5", option, value] if option == "-W" else [option, value, "relu"])

@@ -70,8 +70,8 @@ def test_table_fits_80_columns(run_cli):
 
 
 def test_layer_cap_and_override(run_cli):
-    result = run_cli("-i", "3x8x8", "[[conv3p1]*1000]*1000")  # 10^6 layers > 100,000
-    assert result.exit_code == 2 and "more than 100,000 layers" in result.stderr
+    result = run_cli("-i", "3x8x8", "[[conv3p1]*1000]*1000")  # 10^6 layers > 5,000
+    assert result.exit_code == 2 and "more than 5,000 layers" in result.stderr
     assert "more than 5 layers" in run_cli("-i", "3x8x8", "--max-layers", "5", "[relu,bn]*3").stderr
     result = run_cli("--json", "-i", "3x8x8", "--max-layers", "6", "[relu,bn]*3")
     assert json.loads(result.stdout)["total"]["params"] == 3 * 2 * 3  # three BNs of 3 channels

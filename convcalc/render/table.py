@@ -88,6 +88,20 @@ def tree_rows(rows, depth: int | None, guide: str = ""):
                 yield child, guide + ("├ " if number == 0 else "│ ") + child_guide
 
 
+# rich takes about a millisecond a row: a longer table shows its first and last rows, and
+# says how many it left out, so that every table prints within 2 s (issue 10).
+TABLE_ROWS = 400
+TABLE_WARNINGS = 40
+
+
+def capped(items: list, limit: int, noun: str) -> list:
+    """The first and last limit/2 items, with (None, "N <noun> not shown") between them."""
+    if len(items) <= limit:
+        return items
+    half = limit // 2
+    return [*items[:half], (None, f"{len(items) - 2 * half:,} {noun} not shown"), *items[-half:]]
+
+
 def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
                  svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
                  color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE) -> None:
@@ -125,7 +139,10 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
-    for row, guide in tree_rows(analysis.rows, depth):
+    for row, guide in capped(list(tree_rows(analysis.rows, depth)), TABLE_ROWS, "rows"):
+        if row is None:
+            table.add_row("", Text(f"... {guide} (--json or --format csv lists every row)", style="dim"))
+            continue
         table.add_row(
             row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
@@ -139,9 +156,12 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
                   f"{total.memory_bytes:,} bytes of activations")
     for note in notes:
         console.print(Text(f"note: {note}", style="dim"))
-    for row, _ in tree_rows(analysis.rows, None) if warnings else ():
-        for warning in row.warnings:
-            console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
+    listed = [(row, warning) for row, _ in tree_rows(analysis.rows, None) if warnings for warning in row.warnings]
+    for row, warning in capped(listed, TABLE_WARNINGS, "warnings"):
+        if row is None:
+            console.print(Text(f"... {warning} (--json lists every one)", style="dim"))
+            continue
+        console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
     if svg_file:
         console.save_svg(svg_file, title="convcalc", clear=False)
     if html_file:
