@@ -43,6 +43,7 @@ OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
 # Layer names that end in a digit, so the digit is not read as a size.
 NAMES_WITH_DIGITS = ("relu6",)
 BRANCH_NAMES = ("res", "cat")
+OPENERS = {")": "(", "]": "["}
 # Guards against pathological input (a spec nested 10,000 brackets deep, a
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
@@ -304,6 +305,9 @@ def parse_separator(p: Parser, pos: int) -> int:
 
 def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
     src = p.src
+    if depth == 0 and pos < len(src) and src[pos] in ")]":
+        # Outside any bracket a closer has nothing to close.
+        raise p.fail(f"unmatched '{src[pos]}': no '{OPENERS[src[pos]]}' before it", pos)
     if pos >= len(src) or src[pos] in ",|)]\n" or src.startswith("->", pos):
         raise p.fail("empty item: expected a layer", pos)
     if src[pos] == "[":
@@ -326,10 +330,10 @@ def parse_repeat(p: Parser, pos: int, depth: int) -> tuple[int, Repeat]:
     cursor = skip_space(src, end + 1)
     if cursor >= len(src) or src[cursor] != "*":
         raise p.fail("a group needs a repeat count: [ ... ]*N", cursor)
-    cursor = skip_space(src, cursor + 1)
-    cursor, count = parse_number(p, cursor)
-    if isinstance(count, Fraction) and count.denominator != 1:
-        raise p.fail("a repeat count must be a whole number", cursor)
+    start = skip_space(src, cursor + 1)
+    cursor, count = parse_number(p, start)
+    if isinstance(count, Fraction):
+        raise p.fail(f"a repeat count must be a whole number, got '{p.source[start:cursor]}'", start)
     return cursor, Repeat(Seq(tuple(items), pos + 1), count, p.source[pos:cursor], pos)
 
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..geometry import AxisStep
 from ..tensor import Tensor
-from .base import Args, Effect, Kind, axis_lines, require_spatial, torch_pads
+from .base import Args, Effect, Kind, axis_lines, folded, require_spatial, torch_pads
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,13 @@ class Elementwise:
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=tensor)
 
+    def read_as(self) -> str:
+        if self.name == "lrelu":
+            return f"lrelu slope {decimal_text(self.args.fraction('', Fraction(1, 100), 0, 10**9))}"
+        if self.name == "dropout":
+            return f"dropout p{decimal_text(self.args.fraction('', Fraction(1, 2), 0, 1))}"
+        return "identity" if self.name == "id" else self.name
+
     def to_torch(self, tensor: Tensor) -> str:
         if self.name == "lrelu":
             return f"nn.LeakyReLU(negative_slope={float(self.args.fraction('', Fraction(1, 100), 0, 10**9))!r})"
@@ -29,6 +36,15 @@ class Elementwise:
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return [f"{self.name}: shape kept, no parameters, MACs not counted"]
+
+
+def decimal_text(value: Fraction) -> str:
+    """A decimal as written (0.01, not 1/100): spec numbers are decimals, so the expansion ends."""
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    digits = str(value * 10**places).rjust(places + 1, "0")
+    return f"{digits[:-places]}.{digits[-places:]}" if places else digits
 
 
 def build_elementwise(args: Args, tensor: Tensor) -> Elementwise:
@@ -58,6 +74,9 @@ class ZeroPad:
             rf=tuple(AxisStep(0, -p, 1) for p in self.padding),
             padding=tuple((p, p) for p in self.padding),
         )
+
+    def read_as(self) -> str:
+        return f"zero pad {folded(self.padding)} on both sides"
 
     def to_torch(self, tensor: Tensor) -> str:
         return f"nn.ZeroPad{tensor.rank}d({torch_pads(tuple((p, p) for p in self.padding))})"
