@@ -44,6 +44,7 @@ OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
 NAMES_WITH_DIGITS = ("relu6",)
 BRANCH_NAMES = ("res", "cat")
 OPENERS = {")": "(", "]": "["}
+STRAY_BAR = "'|' separates branches only directly inside res(...) or cat(...)"
 # Guards against pathological input (a spec nested 10,000 brackets deep, a
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
@@ -308,6 +309,8 @@ def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
     if depth == 0 and pos < len(src) and src[pos] in ")]":
         # Outside any bracket a closer has nothing to close.
         raise p.fail(f"unmatched '{src[pos]}': no '{OPENERS[src[pos]]}' before it", pos)
+    if depth == 0 and pos < len(src) and src[pos] == "|":
+        raise p.fail(STRAY_BAR, pos)
     if pos >= len(src) or src[pos] in ",|)]\n" or src.startswith("->", pos):
         raise p.fail("empty item: expected a layer", pos)
     if src[pos] == "[":
@@ -325,6 +328,8 @@ def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
 def parse_repeat(p: Parser, pos: int, depth: int) -> tuple[int, Repeat]:
     src = p.src
     end, items = parse_items(p, pos + 1, newline_ends=False, depth=depth + 1)
+    if end < len(src) and src[end] == "|":
+        raise p.fail(STRAY_BAR, end)
     if end >= len(src) or src[end] != "]":
         raise p.fail("unclosed '[': expected ']'", pos if end >= len(src) else end)
     cursor = skip_space(src, end + 1)

@@ -17,8 +17,8 @@ AXIS_TAGS = ("", "s", "p", "d", "op")
 GLOBAL = "global"
 # What a per-axis option is called in the reading warnings.
 TAG_WORDS = {"s": "stride", "p": "padding", "d": "dilation", "op": "output padding"}
-# PyTorch's module names, which read here as a kernel and a dilation: conv2d3x3 = conv2 + d3x3.
-TORCH_RANKS = (1, 2, 3)
+# Layer kinds whose PyTorch module name (Conv2d) is easily typed as an item: conv2d3x3.
+TORCH_MODULES = {"conv": "Conv", "tconv": "ConvTranspose"}
 
 
 @dataclass(frozen=True)
@@ -147,16 +147,19 @@ class Args:
                                         for arg in self.item.args)
 
     def note_torch_name(self) -> None:
-        """``conv2d3x3`` reads as kernel 2 + dilation 3x3; say so, and how to write a 3x3 kernel."""
+        """``conv2d3x3`` reads as kernel 2 + dilation 3x3; say so, and how to write a 3x3 kernel.
+
+        Only where the digit is the input's rank: PyTorch's Conv2d is then a plausible
+        meaning, while ``conv3d2`` on a 2-D input can only mean kernel 3, dilation 2.
+        """
         args = self.item.args
-        if (len(args) > 1 and args[0].tag == "" and len(args[0].values) == 1 and args[0].values[0] in TORCH_RANKS
+        if (self.item.name in TORCH_MODULES and len(args) > 1 and args[0].tag == "" and args[0].values == (self.rank,)
                 and args[1].tag == "d" and args[1].pos == args[0].pos + 1):
-            rank = args[0].values[0]
-            kernel = "x".join(map(str, args[1].values))
+            dilation = "x".join(map(str, self.values["d"]))
             meant = self.item.name + "".join(map(arg_text, args[1:]))[len("d"):]
-            self.notes.append(f"'{self.item.name}{rank}d{kernel}' was read as kernel {rank} with dilation {kernel}, "
-                              f"not as PyTorch's {self.item.name.capitalize()}{rank}d: for a {kernel} kernel "
-                              f"write {meant} (the input's rank sets 1-D, 2-D or 3-D)")
+            self.notes.append(f"'{self.item.name}{self.rank}d{dilation}' was read as kernel {self.rank} with dilation "
+                              f"{dilation}, not as PyTorch's {TORCH_MODULES[self.item.name]}{self.rank}d: for kernel "
+                              f"{dilation} write {meant} (the input's rank sets 1-D, 2-D or 3-D)")
 
     def has(self, tag: str) -> bool:
         return tag in self.by_tag
