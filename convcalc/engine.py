@@ -420,7 +420,8 @@ def resolve_number(value, scope: Scope, fail):
 
 def substitute(item: Layer, scope: Scope, fail) -> Layer:
     """The layer with its ``{param}`` numbers replaced by the block's arguments."""
-    args = tuple(Arg(a.tag, tuple(resolve_number(v, scope, fail) for v in a.values), a.pos) for a in item.args)
+    args = tuple(Arg(a.tag, tuple(resolve_number(v, scope, fail) for v in a.values), a.pos, a.last_pos)
+                 for a in item.args)
     return Layer(item.name, args, filled_text(item.text, scope), item.pos, has_refs=False)
 
 

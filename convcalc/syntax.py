@@ -67,6 +67,7 @@ class Arg:
     tag: str
     values: tuple
     pos: int
+    last_pos: int = 0  # where its last number starts: a trailing channel count is blamed there
 
 
 @dataclass(frozen=True)
@@ -404,8 +405,8 @@ def parse_layer(p: Parser, pos: int) -> tuple[int, Layer]:
     args = []
     cursor = end
     if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
-        cursor, values = parse_numbers(p, cursor)
-        args.append(Arg("", values, end))
+        cursor, values, last = parse_numbers(p, cursor)
+        args.append(Arg("", values, end, last))
     while cursor < len(src) and src[cursor] not in ITEM_END:
         cursor, arg = parse_option(p, cursor, name)
         args.append(arg)
@@ -423,8 +424,8 @@ def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
             if word in WORD_OPTIONS:
                 return cursor, Arg(word, (), pos)
             if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
-                cursor, values = parse_numbers(p, cursor)
-                return cursor, Arg(word, values, pos)
+                cursor, values, last = parse_numbers(p, cursor)
+                return cursor, Arg(word, values, pos, last)
             raise p.fail(f"option '{word}' needs a number (e.g. {word}2)", cursor)
     char = p.source[pos]
     if char in DIGITS or char in LETTERS or char.isalpha():
@@ -432,15 +433,18 @@ def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
     raise p.fail(f"unexpected character '{char}'", pos)
 
 
-def parse_numbers(p: Parser, pos: int) -> tuple[int, tuple]:
-    """``3x3x64`` -> (3, 3, 64); an ``x`` continues the list only when a number follows."""
+def parse_numbers(p: Parser, pos: int) -> tuple[int, tuple, int]:
+    """``3x3x64`` -> (3, 3, 64) and where the last number starts; an ``x`` continues the
+    list only when a number follows."""
+    last = pos
     pos, first = parse_number(p, pos)
     values = [first]
     src = p.src
     while pos + 1 < len(src) and src[pos] == "x" and (src[pos + 1] in DIGITS or src[pos + 1] == "{"):
-        pos, value = parse_number(p, pos + 1)
+        last = pos + 1
+        pos, value = parse_number(p, last)
         values.append(value)
-    return pos, tuple(values)
+    return pos, tuple(values), last
 
 
 def parse_number(p: Parser, pos: int) -> tuple[int, object]:

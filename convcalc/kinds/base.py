@@ -84,7 +84,8 @@ class Args:
 
     def split_channels(self) -> None:
         if "x" in self.values:
-            self.channels = self.whole("x", self.values["x"][0], minimum=1, label=self.channel_label())
+            self.channels = self.whole("x", self.values["x"][0], minimum=1, label=self.channel_label(),
+                                       at=self.by_tag["x"].last_pos)
             if len(self.values["x"]) > 1:
                 raise self.fail("a channel count is one number", self.by_tag["x"].pos)
             return
@@ -98,7 +99,8 @@ class Args:
         else:
             trailing = count == 2
         if trailing:
-            self.channels = self.whole(last.tag, last.values[-1], minimum=1, label=self.channel_label())
+            self.channels = self.whole(last.tag, last.values[-1], minimum=1, label=self.channel_label(),
+                                       at=last.last_pos)
             self.values[last.tag] = last.values[:-1]
             if last.tag in TAG_WORDS:
                 self.note_tie_break(last)
@@ -170,14 +172,19 @@ class Args:
     def error(self, message: str, tag: str | None = None) -> SpecError:
         return self.fail(message, self.pos(tag) if tag is not None else self.item.pos)
 
-    def whole(self, tag: str, value, minimum: int, label: str | None = None) -> int:
+    def whole(self, tag: str, value, minimum: int, label: str | None = None, at: int | None = None) -> int:
+        """``value`` as an int; an error at ``at`` (else at ``tag``) when it is not whole or below ``minimum``."""
         label = label or ("the size" if tag == "" else f"'{tag}'")
         if isinstance(value, Fraction) and value.denominator != 1:
-            raise self.error(f"{label} must be a whole number in '{self.item.text}', got {value}", tag)
+            raise self.blame(f"{label} must be a whole number in '{self.item.text}', got {decimal_text(value)}",
+                             tag, at)
         value = int(value)
         if value < minimum:
-            raise self.error(f"{label} must be at least {minimum} in '{self.item.text}', got {value}", tag)
+            raise self.blame(f"{label} must be at least {minimum} in '{self.item.text}', got {value}", tag, at)
         return value
+
+    def blame(self, message: str, tag: str, at: int | None) -> SpecError:
+        return self.fail(message, at) if at is not None else self.error(message, tag)
 
     def axes(self, tag: str, default: int | tuple[int, ...] | None, minimum: int) -> tuple[int, ...]:
         """One whole number per spatial axis from ``tag`` (broadcast from a single value)."""
@@ -213,6 +220,15 @@ class Args:
         if len(values) != 1 or not low <= Fraction(values[0]) <= high:
             raise self.error(f"'{self.item.name}' takes one number from {low} to {high}, got '{self.item.text}'", tag)
         return Fraction(values[0])
+
+
+def decimal_text(value: Fraction) -> str:
+    """A decimal as written (0.01, not 1/100): spec numbers are decimals, so the expansion ends."""
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    digits = str(value * 10**places).rjust(places + 1, "0")
+    return f"{digits[:-places]}.{digits[-places:]}" if places else digits
 
 
 def arg_text(arg: Arg) -> str:

@@ -8,8 +8,8 @@ from math import gcd
 
 from ..geometry import AxisStep, Window, same_padding
 from ..tensor import Tensor, format_dims
-from .base import (Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product, require_spatial, symmetric,
-                   times, torch_pads)
+from .base import (Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product, require_spatial,
+                   symmetric, times, torch_pads)
 
 CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
 

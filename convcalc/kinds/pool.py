@@ -7,8 +7,8 @@ from math import gcd
 
 from ..geometry import AxisStep, Window, ratio
 from ..tensor import Tensor, format_dims
-from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, folded, padding_text, require_spatial,
-                   symmetric, torch_pads)
+from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, folded, padding_text,
+                   require_spatial, symmetric, torch_pads)
 from .conv import resolve_padding
 
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..geometry import AxisStep
 from ..tensor import Tensor
-from .base import Args, Effect, Kind, axis_lines, folded, require_spatial, torch_pads
+from .base import Args, Effect, Kind, axis_lines, decimal_text, folded, require_spatial, torch_pads
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,6 @@ class Elementwise:
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return [f"{self.name}: shape kept, no parameters, MACs not counted"]
-
-
-def decimal_text(value: Fraction) -> str:
-    """A decimal as written (0.01, not 1/100): spec numbers are decimals, so the expansion ends."""
-    places = 0
-    while (value * 10**places).denominator != 1:
-        places += 1
-    digits = str(value * 10**places).rjust(places + 1, "0")
-    return f"{digits[:-places]}.{digits[-places:]}" if places else digits
 
 
 def build_elementwise(args: Args, tensor: Tensor) -> Elementwise:

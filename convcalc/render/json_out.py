@@ -108,8 +108,8 @@ def json_schema() -> str:
                             "effective_stride": per_axis}}
     layer = {
         "type": "object",
-        "required": ["index", "layer", "kind", "read_as", "output", "params", "buffers", "macs", "flops", "memory_bytes",
-                     "receptive_field", "padding", "fit", "exact_output", "warnings"],
+        "required": ["index", "layer", "kind", "read_as", "output", "params", "buffers", "macs", "flops",
+                     "memory_bytes", "receptive_field", "padding", "fit", "exact_output", "warnings"],
         "properties": {
             "index": {"type": "string", "description": "1, 2, ...; 3.2 inside a repeat or block; 4.2.1 in a "
                                                       "res/cat branch"},
