@@ -95,6 +95,8 @@ class Row:
     # True when the row stands for a use of a named block, ``bottleneck(64, 256)``.
     call: bool = False
     pos: int = 0  # where the layer is written in the spec
+    # How a layer's item was read, every value spelled out (kinds' read_as); None for blocks.
+    read_as: str | None = None
 
     @property
     def is_block(self) -> bool:
@@ -171,6 +173,8 @@ class WorkedLayer:
     effect: Effect
     fit_warnings: tuple[str, ...]
     exact_output: tuple | None
+    read_as: str
+    reading_warnings: tuple[str, ...]  # where the item could also have been read another way
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,8 @@ class Engine:
         # Blocks open now: block uses, [...], res and cat together. The parser caps each
         # definition's brackets, but a use inside brackets inside a use... multiplies them.
         self.nesting = 0
+        # Where the block use being expanded is written in the network, for the layer-limit error.
+        self.use_pos = 0
         for name, definition in document.definitions.items():
             if name in KINDS:
                 raise self.fail(f"'{name}' is a layer kind; give the block another name", definition.pos)
@@ -227,7 +233,7 @@ class Engine:
         if isinstance(item, Layer):
             if not (self.document.definitions and item.text.lower() in self.document.definitions):
                 return self.layer(substitute(item, scope, self.fail) if item.has_refs else item, tensor, field,
-                                  index)
+                                  index, self.use_pos if scope.calls else item.pos)
             item = Call(item.text.lower(), (), item.text, item.pos)
         if self.nesting >= MAX_NESTING:
             raise self.fail(f"blocks nest more than {MAX_NESTING} levels deep (block uses, [...], res and cat "
@@ -251,13 +257,16 @@ class Engine:
         given = tensor
         count = resolve_number(item.count, scope, self.fail)
         if isinstance(count, Fraction) or count < 1:
-            raise self.fail(f"a repeat count must be a whole number of at least 1, got {count}", item.pos)
+            # A decimal block argument reaches here as a Fraction: show it as a decimal, 2.0 not 2.
+            shown = float(count) if isinstance(count, Fraction) else count
+            raise self.fail(f"a repeat count must be a whole number of at least 1, got {shown}", item.pos)
         rows: list[Row] = []
         before = self.layer_count
         for repetition in range(count):
             _, tensor, field = self.sequence(item.body, tensor, field, scope, f"{index}.", rows)
             if repetition == 0:
-                self.check_layer_count(before + (self.layer_count - before) * count, item.pos)
+                self.check_layer_count(before + (self.layer_count - before) * count,
+                                       self.use_pos if scope.calls else item.pos)
         return block_row(index, filled_text(item.text, scope), "repeat", given, tensor, field, children=rows)
 
     def residual(self, item: Residual, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
@@ -293,12 +302,19 @@ class Engine:
 
     def call(self, item: Call, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         definition = self.document.definitions.get(item.name)
+        if definition is None and item.name in KINDS:
+            numbers = "x".join(str(a) for a in item.args) or "3"
+            written = item.name + numbers if KINDS[item.name].sizes else item.name
+            raise self.fail(f"'{item.name}' is a layer kind, not a block: write it without parentheses, "
+                            f"numbers right after the name (e.g. '{written}')", item.pos)
         if definition is None:
             guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}'?" if guess else ""
             raise self.fail(f"unknown block '{item.name}'{hint}", item.pos)
         if item.name in scope.calls:
             raise self.fail(f"block '{item.name}' uses itself ({' -> '.join(scope.calls + (item.name,))})", item.pos)
+        if not scope.calls:
+            self.use_pos = item.pos
         if len(item.args) != len(definition.params):
             wanted = ", ".join(definition.params) or "nothing"
             raise self.fail(f"block '{item.name}' takes {len(definition.params)} argument(s) ({wanted}), "
@@ -323,9 +339,9 @@ class Engine:
                   f"RF = the largest over its paths = {sizes}"]
         return Row(**{**row.__dict__, "explanation": tuple(lines)})
 
-    def layer(self, item: Layer, tensor: Tensor, field: Field, index: str) -> Row:
+    def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int) -> Row:
         self.layer_count += 1
-        self.check_layer_count(self.layer_count, item.pos)
+        self.check_layer_count(self.layer_count, use_pos)
         worked = self.worked_layer(item, tensor)
         effect = worked.effect
         if worked.fit_warnings and self.settings.strict:
@@ -350,14 +366,15 @@ class Engine:
             macs=effect.macs,
             memory_bytes=effect.output.elements * self.bytes_per_value,
             fit="non-integer" if worked.fit_warnings else "exact",
-            warnings=worked.fit_warnings + effect.warnings,
+            warnings=worked.reading_warnings + worked.fit_warnings + effect.warnings,
             padding=effect.padding,
             exact_output=worked.exact_output,
-            explanation=tuple(worked.layer.explain(tensor, effect) + rf_lines(before, effect, field))
-            if self.settings.explain else (),
+            explanation=(f"read as: {worked.read_as}", *worked.layer.explain(tensor, effect),
+                         *rf_lines(before, effect, field)) if self.settings.explain else (),
             input=tensor,
             layer=worked.layer,
             pos=item.pos,
+            read_as=worked.read_as,
         )
 
     def check_layer_count(self, count: int, pos: int) -> None:
@@ -377,13 +394,14 @@ class Engine:
             guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
-        built = kind.build(Args(item, self.fail, tensor.rank, kind), tensor)
+        args = Args(item, self.fail, tensor.rank, kind)
+        built = kind.build(args, tensor)
         effect = built.effect(tensor)
         if effect.output.channels > MAX_SIZE or any(n > MAX_SIZE for n in effect.output.spatial):
             raise self.fail(f"'{item.text}' gives an output of {format_dims(effect.output.dims('chw'))}: "
                             f"sizes above 10^60 are not supported", item.pos)
         worked = WorkedLayer(built, effect, tuple(self.fit_warnings(effect, tensor)),
-                             tuple(w.exact_output for w in effect.windows) or None)
+                             tuple(w.exact_output for w in effect.windows) or None, built.read_as(), tuple(args.notes))
         self.layer_cache[key] = worked
         return worked
 
@@ -425,7 +443,8 @@ def resolve_number(value, scope: Scope, fail):
 
 def substitute(item: Layer, scope: Scope, fail) -> Layer:
     """The layer with its ``{param}`` numbers replaced by the block's arguments."""
-    args = tuple(Arg(a.tag, tuple(resolve_number(v, scope, fail) for v in a.values), a.pos) for a in item.args)
+    args = tuple(Arg(a.tag, tuple(resolve_number(v, scope, fail) for v in a.values), a.pos, a.last_pos)
+                 for a in item.args)
     return Layer(item.name, args, filled_text(item.text, scope), item.pos, has_refs=False)
 
 

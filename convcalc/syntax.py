@@ -43,6 +43,8 @@ OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
 # Layer names that end in a digit, so the digit is not read as a size.
 NAMES_WITH_DIGITS = ("relu6",)
 BRANCH_NAMES = ("res", "cat")
+OPENERS = {")": "(", "]": "["}
+STRAY_BAR = "'|' separates branches only directly inside res(...) or cat(...)"
 # Guards against pathological input (a spec nested 10,000 brackets deep, a
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
@@ -65,6 +67,7 @@ class Arg:
     tag: str
     values: tuple
     pos: int
+    last_pos: int = 0  # where its last number starts: a trailing channel count is blamed there
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,11 @@ def parse_separator(p: Parser, pos: int) -> int:
 
 def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
     src = p.src
+    if depth == 0 and pos < len(src) and src[pos] in ")]":
+        # Outside any bracket a closer has nothing to close.
+        raise p.fail(f"unmatched '{src[pos]}': no '{OPENERS[src[pos]]}' before it", pos)
+    if depth == 0 and pos < len(src) and src[pos] == "|":
+        raise p.fail(STRAY_BAR, pos)
     if pos >= len(src) or src[pos] in ",|)]\n" or src.startswith("->", pos):
         raise p.fail("empty item: expected a layer", pos)
     if src[pos] == "[":
@@ -321,15 +329,17 @@ def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
 def parse_repeat(p: Parser, pos: int, depth: int) -> tuple[int, Repeat]:
     src = p.src
     end, items = parse_items(p, pos + 1, newline_ends=False, depth=depth + 1)
+    if end < len(src) and src[end] == "|":
+        raise p.fail(STRAY_BAR, end)
     if end >= len(src) or src[end] != "]":
         raise p.fail("unclosed '[': expected ']'", pos if end >= len(src) else end)
     cursor = skip_space(src, end + 1)
     if cursor >= len(src) or src[cursor] != "*":
         raise p.fail("a group needs a repeat count: [ ... ]*N", cursor)
-    cursor = skip_space(src, cursor + 1)
-    cursor, count = parse_number(p, cursor)
-    if isinstance(count, Fraction) and count.denominator != 1:
-        raise p.fail("a repeat count must be a whole number", cursor)
+    start = skip_space(src, cursor + 1)
+    cursor, count = parse_number(p, start)
+    if isinstance(count, Fraction):
+        raise p.fail(f"a repeat count must be a whole number, got '{p.source[start:cursor]}'", start)
     return cursor, Repeat(Seq(tuple(items), pos + 1), count, p.source[pos:cursor], pos)
 
 
@@ -395,8 +405,8 @@ def parse_layer(p: Parser, pos: int) -> tuple[int, Layer]:
     args = []
     cursor = end
     if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
-        cursor, values = parse_numbers(p, cursor)
-        args.append(Arg("", values, end))
+        cursor, values, last = parse_numbers(p, cursor)
+        args.append(Arg("", values, end, last))
     while cursor < len(src) and src[cursor] not in ITEM_END:
         cursor, arg = parse_option(p, cursor, name)
         args.append(arg)
@@ -414,8 +424,8 @@ def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
             if word in WORD_OPTIONS:
                 return cursor, Arg(word, (), pos)
             if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
-                cursor, values = parse_numbers(p, cursor)
-                return cursor, Arg(word, values, pos)
+                cursor, values, last = parse_numbers(p, cursor)
+                return cursor, Arg(word, values, pos, last)
             raise p.fail(f"option '{word}' needs a number (e.g. {word}2)", cursor)
     char = p.source[pos]
     if char in DIGITS or char in LETTERS or char.isalpha():
@@ -423,15 +433,18 @@ def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
     raise p.fail(f"unexpected character '{char}'", pos)
 
 
-def parse_numbers(p: Parser, pos: int) -> tuple[int, tuple]:
-    """``3x3x64`` -> (3, 3, 64); an ``x`` continues the list only when a number follows."""
+def parse_numbers(p: Parser, pos: int) -> tuple[int, tuple, int]:
+    """``3x3x64`` -> (3, 3, 64) and where the last number starts; an ``x`` continues the
+    list only when a number follows."""
+    last = pos
     pos, first = parse_number(p, pos)
     values = [first]
     src = p.src
     while pos + 1 < len(src) and src[pos] == "x" and (src[pos + 1] in DIGITS or src[pos + 1] == "{"):
-        pos, value = parse_number(p, pos + 1)
+        last = pos + 1
+        pos, value = parse_number(p, last)
         values.append(value)
-    return pos, tuple(values)
+    return pos, tuple(values), last
 
 
 def parse_number(p: Parser, pos: int) -> tuple[int, object]:

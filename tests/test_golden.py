@@ -37,6 +37,7 @@ ROW_KEYS = {
     "jump": lambda row: row["receptive_field"]["jump"],
     "start": lambda row: row["receptive_field"]["start"],
     "effective_padding": lambda row: row["receptive_field"]["effective_padding"],
+    "explain_first": lambda row: row["explain"][0],  # with --explain: the line printed first
 }
 
 

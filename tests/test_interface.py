@@ -11,6 +11,7 @@ import pytest
 def test_schema_version_and_schema_validates_output(run_cli):
     schema = json.loads(run_cli("schema").stdout)
     assert schema["properties"]["schema_version"] == {"const": 1}
+    assert "read_as" in schema["$defs"]["layer"]["required"]  # every row says how its item was read (issue 10)
     for args in (["resnet50"], ["googlenet", "--explain"], ["-i", "1x100", "conv5s2x8,flatten,fc3"],
                  ["-i", "3x224x224", "conv11x11s4x96"]):
         document = json.loads(run_cli("--json", *args).stdout)

@@ -15,6 +15,10 @@ from ..tensor import AXIS_NAMES, Tensor, format_dims
 AXIS_TAGS = ("", "s", "p", "d", "op")
 # Marks a layer whose window is the whole input (global pooling, fc).
 GLOBAL = "global"
+# What a per-axis option is called in the reading warnings.
+TAG_WORDS = {"s": "stride", "p": "padding", "d": "dilation", "op": "output padding"}
+# Layer kinds whose PyTorch module name (Conv2d) is easily typed as an item: conv2d3x3.
+TORCH_MODULES = {"conv": "Conv", "tconv": "ConvTranspose"}
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,16 @@ class Args:
             self.by_tag[arg.tag] = arg
         self.values: dict[str, tuple] = {arg.tag: arg.values for arg in item.args}
         self.channels: int | None = None
+        # How the item could also have been read: warnings for its row.
+        self.notes: list[str] = []
         if kind.channels:
             self.split_channels()
+            self.note_torch_name()
 
     def split_channels(self) -> None:
         if "x" in self.values:
-            self.channels = self.whole("x", self.values["x"][0], minimum=1)
+            self.channels = self.whole("x", self.values["x"][0], minimum=1, label=self.channel_label(),
+                                       at=self.by_tag["x"].last_pos)
             if len(self.values["x"]) > 1:
                 raise self.fail("a channel count is one number", self.by_tag["x"].pos)
             return
@@ -91,8 +99,69 @@ class Args:
         else:
             trailing = count == 2
         if trailing:
-            self.channels = self.whole(last.tag, last.values[-1], minimum=1)
+            self.channels = self.whole(last.tag, last.values[-1], minimum=1, label=self.channel_label(),
+                                       at=last.last_pos)
             self.values[last.tag] = last.values[:-1]
+            if last.tag in TAG_WORDS:
+                self.note_tie_break(last)
+
+    def channel_label(self) -> str:
+        return "the channel multiplier" if self.item.name == "dw" else "the filter count"
+
+    def note_tie_break(self, last: Arg) -> None:
+        """Warn when the last list, read as option + filters, also reads plausibly another way.
+
+        Plausible means no larger than the kernel on that axis (a padding or stride
+        beyond the kernel skips or invents whole windows). Only in 2-D can two numbers
+        be either one value + filters or one value per axis; a 1-D or 3-D list of two
+        numbers is always one value + filters, of rank + 1 numbers always per-axis + filters.
+        """
+        kernel = self.values.get("", ())
+        if not kernel or not all(isinstance(k, int) for k in kernel):
+            return
+        kernel = kernel * self.rank if len(kernel) == 1 else kernel
+        word, values = TAG_WORDS[last.tag], last.values
+        dw = self.item.name == "dw"
+        count = f"channel multiplier {self.channels}" if dw else f"{self.channels} filter{'s' * (self.channels != 1)}"
+        written = "x".join(map(str, values))
+        if self.rank == 2 and len(values) == 2 and values[1] <= self.plausible_limit(last.tag, kernel[1]):
+            other = self.canonical(last, f"{written}x<{'multiplier' if dw else 'filters'}>")
+            self.notes.append(f"read '{last.tag}{written}' as {word} {values[0]} + {count}; "
+                              f"for {word} {written} (H x W) write {other}")
+        elif self.rank == 2 and len(values) == 3 and values[1] > kernel[1]:
+            other = self.canonical(last, f"{values[0]}x{values[1]}")
+            meant = f"channel multiplier {values[1]}" if dw else f"{values[1]} filters"
+            self.notes.append(f"read '{last.tag}{written}' as {word} {values[0]}x{values[1]} (H x W) + {count}, "
+                              f"but {word} {values[1]} on W is larger than the kernel ({kernel[1]}); "
+                              f"for {word} {values[0]} and {meant} write {other}")
+
+    def plausible_limit(self, tag: str, kernel: int) -> int:
+        """The largest plausible value of ``tag`` on W: the kernel, or for output padding
+        what PyTorch allows (below the stride or the dilation)."""
+        if tag != "op":
+            return kernel
+        stride, dilation = (self.values.get(t, (1,))[-1] for t in ("s", "d"))
+        return max(stride, dilation) - 1
+
+    def canonical(self, changed: Arg, written: str) -> str:
+        """The item written out again, with ``changed``'s numbers replaced by ``written``."""
+        return self.item.name + "".join(f"{arg.tag}{written}" if arg is changed else arg_text(arg)
+                                        for arg in self.item.args)
+
+    def note_torch_name(self) -> None:
+        """``conv2d3x3`` reads as kernel 2 + dilation 3x3; say so, and how to write a 3x3 kernel.
+
+        Only where the digit is the input's rank: PyTorch's Conv2d is then a plausible
+        meaning, while ``conv3d2`` on a 2-D input can only mean kernel 3, dilation 2.
+        """
+        args = self.item.args
+        if (self.item.name in TORCH_MODULES and len(args) > 1 and args[0].tag == "" and args[0].values == (self.rank,)
+                and args[1].tag == "d" and args[1].pos == args[0].pos + 1):
+            dilation = "x".join(map(str, self.values["d"]))
+            meant = self.item.name + "".join(map(arg_text, args[1:]))[len("d"):]
+            self.notes.append(f"'{self.item.name}{self.rank}d{dilation}' was read as kernel {self.rank} with dilation "
+                              f"{dilation}, not as PyTorch's {TORCH_MODULES[self.item.name]}{self.rank}d: for kernel "
+                              f"{dilation} write {meant} (the input's rank sets 1-D, 2-D or 3-D)")
 
     def has(self, tag: str) -> bool:
         return tag in self.by_tag
@@ -103,14 +172,19 @@ class Args:
     def error(self, message: str, tag: str | None = None) -> SpecError:
         return self.fail(message, self.pos(tag) if tag is not None else self.item.pos)
 
-    def whole(self, tag: str, value, minimum: int) -> int:
-        label = "the size" if tag == "" else f"'{tag}'"
+    def whole(self, tag: str, value, minimum: int, label: str | None = None, at: int | None = None) -> int:
+        """``value`` as an int; an error at ``at`` (else at ``tag``) when it is not whole or below ``minimum``."""
+        label = label or ("the size" if tag == "" else f"'{tag}'")
         if isinstance(value, Fraction) and value.denominator != 1:
-            raise self.error(f"{label} must be a whole number in '{self.item.text}', got {value}", tag)
+            raise self.blame(f"{label} must be a whole number in '{self.item.text}', got {decimal_text(value)}",
+                             tag, at)
         value = int(value)
         if value < minimum:
-            raise self.error(f"{label} must be at least {minimum} in '{self.item.text}', got {value}", tag)
+            raise self.blame(f"{label} must be at least {minimum} in '{self.item.text}', got {value}", tag, at)
         return value
+
+    def blame(self, message: str, tag: str, at: int | None) -> SpecError:
+        return self.fail(message, at) if at is not None else self.error(message, tag)
 
     def axes(self, tag: str, default: int | tuple[int, ...] | None, minimum: int) -> tuple[int, ...]:
         """One whole number per spatial axis from ``tag`` (broadcast from a single value)."""
@@ -123,7 +197,8 @@ class Args:
             label = "size" if tag == "" else f"'{tag}'"
             hint = " (a channel count goes on the item's last list, e.g. 'conv3x3s2x64')" \
                 if len(values) == self.rank + 1 else ""
-            raise self.error(f"{label} takes 1 or {self.rank} values for a {self.rank}-D input, got {len(values)} "
+            counts = "1 value" if self.rank == 1 else f"1 or {self.rank} values"
+            raise self.error(f"{label} takes {counts} for a {self.rank}-D input, got {len(values)} "
                              f"in '{self.item.text}'{hint}", tag)
         numbers = tuple(self.whole(tag, v, minimum) for v in values)
         return numbers * self.rank if len(numbers) == 1 else numbers
@@ -145,6 +220,20 @@ class Args:
         if len(values) != 1 or not low <= Fraction(values[0]) <= high:
             raise self.error(f"'{self.item.name}' takes one number from {low} to {high}, got '{self.item.text}'", tag)
         return Fraction(values[0])
+
+
+def decimal_text(value: Fraction) -> str:
+    """A decimal as written (0.01, not 1/100): spec numbers are decimals, so the expansion ends."""
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    digits = str(value * 10**places).rjust(places + 1, "0")
+    return f"{digits[:-places]}.{digits[-places:]}" if places else digits
+
+
+def arg_text(arg: Arg) -> str:
+    """An option written back: ``p1x64``, ``nb``."""
+    return arg.tag + "x".join(map(str, arg.values))
 
 
 def require_spatial(args: Args, tensor: Tensor) -> None:
@@ -179,6 +268,17 @@ def axis_lines(texts: list[str], rank: int) -> list[str]:
         others = ", ".join(f"{n}'" for n in names[1:])
         return [f"{names[0]}' = {texts[0]}" + (f" ({others} the same)" if others else "")]
     return [f"{name}' = {text}" for name, text in zip(names, texts)]
+
+
+def folded(values) -> str:
+    """Per-axis numbers for a reading: ``3`` when every axis agrees, else ``5x3``."""
+    values = tuple(values)
+    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+
+def padding_text(padding: tuple[tuple[int, int], ...]) -> str:
+    """``1``, ``2x1``, or ``0+1`` (before + after) for an asymmetric axis, folded like ``folded``."""
+    return folded(str(lo) if lo == hi else f"{lo}+{hi}" for lo, hi in padding)
 
 
 def times(values) -> str:

@@ -8,7 +8,8 @@ from math import gcd
 
 from ..geometry import AxisStep, Window, same_padding
 from ..tensor import Tensor, format_dims
-from .base import Args, Effect, Kind, axis_lines, check_windows, product, require_spatial, symmetric, times, torch_pads
+from .base import (Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product, require_spatial,
+                   symmetric, times, torch_pads)
 
 CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
 
@@ -86,6 +87,10 @@ class Conv:
             warnings=asymmetric_warning(self.padding) if self.args.has("psame") else (),
         )
 
+    def read_as(self) -> str:
+        return (f"{self.args.item.name} k{folded(self.kernel)} s{folded(self.stride)} p{padding_text(self.padding)} "
+                f"d{folded(self.dilation)} g{self.groups} -> {self.out_channels} filters, {bias_text(self.bias)}")
+
     def to_torch(self, tensor: Tensor) -> str:
         rank = tensor.rank
         pads = self.padding if symmetric(self.padding) else ((0, 0),) * rank
@@ -104,6 +109,10 @@ class Conv:
             f"params = {self.out_channels}*({per_output}){bias} = {effect.params:,}",
             f"MACs = {self.out_channels}*{times(effect.output.spatial)}*({per_output}) = {effect.macs:,}",
         ]
+
+
+def bias_text(bias: bool) -> str:
+    return "bias" if bias else "no bias"
 
 
 def channels_text(channels: int, groups: int) -> str:
@@ -169,6 +178,11 @@ class TransposedConv:
                      zip(self.kernel, self.stride, self.padding, self.dilation)),
             padding=tuple((p, p) for p in self.padding),
         )
+
+    def read_as(self) -> str:
+        return (f"tconv k{folded(self.kernel)} s{folded(self.stride)} p{folded(self.padding)} "
+                f"op{folded(self.output_padding)} d{folded(self.dilation)} g{self.groups} -> {self.out_channels} "
+                f"filters, {bias_text(self.bias)}")
 
     def to_torch(self, tensor: Tensor) -> str:
         return (f"nn.ConvTranspose{tensor.rank}d({tensor.channels}, {self.out_channels}, kernel_size={self.kernel}, "

@@ -25,6 +25,9 @@ class Linear:
             rf=GLOBAL,
         )
 
+    def read_as(self) -> str:
+        return f"fc -> {self.out_features} outputs, {'bias' if self.bias else 'no bias'}"
+
     def to_torch(self, tensor: Tensor) -> str:
         linear = f"nn.Linear({tensor.elements}, {self.out_features}, bias={self.bias})"
         return f"nn.Sequential(nn.Flatten(), {linear})" if tensor.spatial else linear
@@ -50,6 +53,9 @@ class Flatten:
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=Tensor(tensor.elements, ()))
+
+    def read_as(self) -> str:
+        return "flatten"
 
     def to_torch(self, tensor: Tensor) -> str:
         return "nn.Flatten()"

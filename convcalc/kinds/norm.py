@@ -32,6 +32,13 @@ class Norm:
             buffers=2 * tensor.channels if self.running_stats else 0,
         )
 
+    def read_as(self) -> str:
+        if self.name == "lrn":
+            return f"local response norm, size {self.args.scalar('', 5, minimum=1)}"
+        groups = f", {self.groups} groups" if self.name == "gn" else ""
+        stats = ", running stats" if self.running_stats else ""
+        return f"{NORM_NAMES[self.name]}{groups}, {'affine' if self.affine else 'no affine'}{stats}"
+
     def to_torch(self, tensor: Tensor) -> str:
         c, rank = tensor.channels, max(tensor.rank, 1)
         if self.name == "bn":
@@ -74,6 +81,7 @@ def build_norm(args: Args, tensor: Tensor) -> Norm:
     return Norm(name, True, name == "bn", 1, args)
 
 
+NORM_NAMES = {"bn": "batch norm", "ln": "layer norm over channels", "gn": "group norm", "in": "instance norm"}
 KINDS = {
     "bn": Kind(build_norm, summary="bn: batch norm (2C parameters, 2C running-stat buffers)"),
     "ln": Kind(build_norm, summary="ln: layer norm over channels (2C parameters)"),

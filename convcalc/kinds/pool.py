@@ -7,7 +7,8 @@ from math import gcd
 
 from ..geometry import AxisStep, Window, ratio
 from ..tensor import Tensor, format_dims
-from .base import GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, require_spatial, symmetric, torch_pads
+from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, folded, padding_text,
+                   require_spatial, symmetric, torch_pads)
 from .conv import resolve_padding
 
 
@@ -56,6 +57,12 @@ class Pool:
             padding=self.padding,
         )
 
+    def read_as(self) -> str:
+        # Average pooling takes no dilation, so its reading has none.
+        dilation = f" d{folded(self.dilation)}" if self.mode == "max" else ""
+        return (f"{self.mode}pool k{folded(self.kernel)} s{folded(self.stride)} p{padding_text(self.padding)}"
+                f"{dilation}, {'ceil' if self.ceil else 'floor'}")
+
     def to_torch(self, tensor: Tensor) -> str:
         rank = tensor.rank
         # PyTorch pools pad symmetrically and at most half the kernel; other 'same' paddings are explicit.
@@ -90,6 +97,9 @@ class GlobalPool:
         require_spatial(self.args, tensor)
         return Effect(output=Tensor(tensor.channels, (1,) * tensor.rank), rf=GLOBAL)
 
+    def read_as(self) -> str:
+        return f"global {self.mode} pool -> 1 per axis"
+
     def to_torch(self, tensor: Tensor) -> str:
         return f"nn.Adaptive{self.mode.capitalize()}Pool{tensor.rank}d(1)"
 
@@ -118,6 +128,9 @@ class AdaptivePool:
                 warnings.add(f"adaptive pooling {size} -> {out}: windows {' or '.join(str(w) for w in widths)} "
                              f"wide at a stride of {size}/{out}, so they overlap unevenly")
         return Effect(output=Tensor(tensor.channels, self.output_size), rf=tuple(steps), warnings=tuple(sorted(warnings)))
+
+    def read_as(self) -> str:
+        return f"adaptive {self.mode} pool -> {folded(self.output_size)}"
 
     def to_torch(self, tensor: Tensor) -> str:
         return f"nn.Adaptive{self.mode.capitalize()}Pool{tensor.rank}d({self.output_size})"

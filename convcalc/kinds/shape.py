@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..geometry import AxisStep
 from ..tensor import Tensor
-from .base import Args, Effect, Kind, axis_lines, require_spatial, torch_pads
+from .base import Args, Effect, Kind, axis_lines, decimal_text, folded, require_spatial, torch_pads
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,13 @@ class Elementwise:
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=tensor)
+
+    def read_as(self) -> str:
+        if self.name == "lrelu":
+            return f"lrelu slope {decimal_text(self.args.fraction('', Fraction(1, 100), 0, 10**9))}"
+        if self.name == "dropout":
+            return f"dropout p{decimal_text(self.args.fraction('', Fraction(1, 2), 0, 1))}"
+        return "identity" if self.name == "id" else self.name
 
     def to_torch(self, tensor: Tensor) -> str:
         if self.name == "lrelu":
@@ -58,6 +65,9 @@ class ZeroPad:
             rf=tuple(AxisStep(0, -p, 1) for p in self.padding),
             padding=tuple((p, p) for p in self.padding),
         )
+
+    def read_as(self) -> str:
+        return f"zero pad {folded(self.padding)} on both sides"
 
     def to_torch(self, tensor: Tensor) -> str:
         return f"nn.ZeroPad{tensor.rank}d({torch_pads(tuple((p, p) for p in self.padding))})"

@@ -39,6 +39,7 @@ def row_json(row: Row, layout: str) -> dict:
         "index": row.index,
         "layer": row.text,
         "kind": row.kind,
+        "read_as": row.read_as,
         "output": list(row.output.dims(layout)),
         "params": row.params,
         "buffers": row.buffers,
@@ -107,13 +108,16 @@ def json_schema() -> str:
                             "effective_stride": per_axis}}
     layer = {
         "type": "object",
-        "required": ["index", "layer", "kind", "output", "params", "buffers", "macs", "flops", "memory_bytes",
-                     "receptive_field", "padding", "fit", "exact_output", "warnings"],
+        "required": ["index", "layer", "kind", "read_as", "output", "params", "buffers", "macs", "flops",
+                     "memory_bytes", "receptive_field", "padding", "fit", "exact_output", "warnings"],
         "properties": {
             "index": {"type": "string", "description": "1, 2, ...; 3.2 inside a repeat or block; 4.2.1 in a "
                                                       "res/cat branch"},
             "layer": {"type": "string", "description": "the layer as written (block parameters filled in)"},
             "kind": {"type": "string", "description": "layer kind (conv, pool, ...) or repeat, res, cat, block"},
+            "read_as": {"type": ["string", "null"],
+                        "description": "how the item was read, every value spelled out (conv k3 s1 p1 d1 g1 -> 64 "
+                                       "filters, bias); null for a block (repeat, res, cat, named block)"},
             "output": shape,
             "params": integer, "buffers": integer, "macs": integer, "flops": integer, "memory_bytes": integer,
             "receptive_field": field,
