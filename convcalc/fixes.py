@@ -34,7 +34,9 @@ def fitting_inputs(document: Document, tensor: Tensor, layers: int, max_layers: 
     """
     square = len(set(tensor.spatial)) == 1
     # Candidates cost one analysis each way per step; per axis, rank times that.
-    span = min(SEARCH_SPAN, SEARCH_BUDGET // (2 * max(layers, 1) * (1 if square else tensor.rank)))
+    # Sizes of many digits make each layer's arithmetic slower: they count as more layers.
+    cost = max(layers, 1) * max(1, max(tensor.spatial).bit_length() // 64)
+    span = min(SEARCH_SPAN, SEARCH_BUDGET // (2 * cost * (1 if square else tensor.rank)))
     settings = Settings(strict=True, max_layers=max_layers, fields=False)
     if square:
         size = tensor.spatial[0]
