@@ -61,17 +61,18 @@ def misfit_text(row: Row) -> str:
     return short_fraction(exact[0]) if exact else "non-integer"
 
 
-def glyphs() -> tuple[str, str]:
-    """A tick and a warning sign where the terminal can print them, else ASCII."""
+def glyphs() -> tuple[str, str, str, str]:
+    """A tick, a warning sign and the branch guides (first row, later rows) where the terminal
+    can print them, else ASCII."""
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
     try:
-        "✓⚠".encode(encoding)
-        return "✓", "⚠"
+        "✓⚠├│".encode(encoding)
+        return "✓", "⚠", "├ ", "│ "
     except (UnicodeEncodeError, LookupError):
-        return "ok", "!"
+        return "ok", "!", "+ ", "| "
 
 
-def tree_rows(rows, depth: int | None, guide: str = ""):
+def tree_rows(rows, depth: int | None, guide: str = "", branch_guides: tuple[str, str] = ("├ ", "│ ")):
     """Rows in display order with their tree guides; blocks deeper than ``depth`` stay folded.
 
     A repeat's or named block's rows are indented; each branch of a res or cat
@@ -82,26 +83,42 @@ def tree_rows(rows, depth: int | None, guide: str = ""):
         if not row.is_block or (depth is not None and depth <= 1):
             continue
         inner = None if depth is None else depth - 1
-        yield from tree_rows(row.children, inner, guide + "  ")
+        yield from tree_rows(row.children, inner, guide + "  ", branch_guides)
         for branch in row.branches:
-            for number, (child, child_guide) in enumerate(tree_rows(branch, inner, "")):
-                yield child, guide + ("├ " if number == 0 else "│ ") + child_guide
+            for number, (child, child_guide) in enumerate(tree_rows(branch, inner, "", branch_guides)):
+                yield child, guide + branch_guides[number > 0] + child_guide
+
+
+def make_console(color: bool, **options):
+    """A rich console; without colour it writes no escape codes at all (rich's own no_color
+    keeps bold and dim), and NO_COLOR wins over FORCE_COLOR."""
+    from rich.console import Console
+
+    class PipedConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 when the reader goes away; the CLI exits 0 there, as for JSON.
+            raise BrokenPipeError
+
+    if glyphs()[0] == "ok":
+        # Beyond the glyphs chosen here, rich writes "…" where a narrow column cuts text, and the
+        # user's own text may not be ASCII: shown as "?" on such an output, never a crash.
+        sys.stdout.reconfigure(errors="replace")
+    plain = not color or bool(os.environ.get("NO_COLOR"))
+    return PipedConsole(highlight=False, **options, **({"color_system": None} if plain else {}))
 
 
 def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
                  svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
                  color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     # Piped output is not folded to 80 columns unless COLUMNS asks for it.
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
-    # Colour follows rich's rules: none when NO_COLOR is set or stdout is not a terminal.
-    console = Console(highlight=False, width=width, record=bool(svg_file or html_file),
-                      **({} if color else {"color_system": None}))
-    tick, warn = glyphs()
+    # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
+    console = make_console(color, width=width, record=bool(svg_file or html_file))
+    tick, warn, *branch_guides = glyphs()
     narrow = console.width < 110
     table = Table(
         box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
@@ -125,7 +142,7 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
-    for row, guide in tree_rows(analysis.rows, depth):
+    for row, guide in tree_rows(analysis.rows, depth, branch_guides=tuple(branch_guides)):
         table.add_row(
             row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
