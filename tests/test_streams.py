@@ -5,6 +5,7 @@ full stdout, a reader that goes away, a locale) run as subprocesses; the rest th
 from __future__ import annotations
 
 import os
+import pty
 import re
 import resource
 import subprocess
@@ -26,7 +27,7 @@ MEGABYTES = 500
 # `{a*100000}` in an argument stands for 100,000 copies of "a" (too long to write in the table).
 REPEAT = re.compile(r"\{(.)\*(\d+)\}")
 # How a case's stdout is set up in a subprocess: stdout = "..." in the table.
-STDOUT = {"pipe": subprocess.PIPE, "closed": None, "full": "/dev/full", "gone": "gone"}
+STDOUT = {"pipe": subprocess.PIPE, "closed": None, "full": "/dev/full"}
 
 
 def expand(text: str, tmp: Path) -> str:
@@ -53,6 +54,8 @@ def run_process(case: dict, args: list[str], tmp: Path) -> tuple[int, str, str]:
         done = subprocess.run(["bash", "-c", shell], env=env, cwd=tmp, capture_output=True, timeout=SECONDS,
                               preexec_fn=bounded_memory)
         return done.returncode, "", done.stderr.decode("utf-8", "replace")
+    if stdout == "tty":
+        return run_at_terminal(command, env, tmp)
     handle = open(STDOUT[stdout], "wb") if stdout == "full" else STDOUT[stdout]
     # close_fds + pass_fds cannot close fd 0/1, so the shell closes them for us (<&- and >&-).
     closers = (" <&-" if stdin == "closed" else "") + (" >&-" if stdout == "closed" else "")
@@ -63,6 +66,27 @@ def run_process(case: dict, args: list[str], tmp: Path) -> tuple[int, str, str]:
                           stdin=stdin_file, input=None if stdin_file or stdin in (None, "closed")
                           else stdin.encode())
     return done.returncode, (done.stdout or b"").decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+
+
+def run_at_terminal(command: list[str], env: dict, tmp: Path) -> tuple[int, str, str]:
+    """stdout a pseudo-terminal, as a user at a terminal has it."""
+    leader, follower = pty.openpty()
+    with subprocess.Popen(command, env=env, cwd=tmp, stdout=follower, stderr=subprocess.PIPE,
+                          preexec_fn=bounded_memory) as proc:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the process closed its end
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        err = proc.stderr.read()
+        status = proc.wait(timeout=SECONDS)
+    os.close(leader)
+    return status, b"".join(chunks).decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case["name"]) for case in CASES])

@@ -159,7 +159,12 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     for row, _ in tree_rows(analysis.rows, None) if warnings else ():
         for warning in row.warnings:
             console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
-    if svg_file:
-        console.save_svg(svg_file, title="convcalc", clear=False)
-    if html_file:
-        console.save_html(html_file, clear=False)
+    pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
+                (html_file, lambda path: console.save_html(path, clear=False)))
+    for path, save in pictures:
+        try:
+            if path:
+                save(path)
+        except OSError as error:
+            # A full disk shows only on closing the file, where the error does not name it.
+            raise OSError(error.errno, error.strerror, path) from None
