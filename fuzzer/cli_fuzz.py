@@ -45,8 +45,10 @@ ODD_TEXT = ["\x1b[31m", "\u200b", "é", "\t", "\ufeff", "[/]", "[bold]", "a/b", 
 
 
 def random_case(rng: random.Random, folder: str) -> dict:
-    if rng.random() < 0.5:
-        args = ["-i", rng.choice(["3x16x16", "3x32x32", "1x64", "2x8x8x8"]), rng.choice(SPECS + [random_spec(rng)])]
+    if rng.random() < 0.3:
+        args = ["-i", "3x32x32", rng.choice(SPECS)]
+    elif rng.random() < 0.5:
+        args = ["-i", rng.choice(["3x16x16", "3x32x32", "1x64", "2x8x8x8"]), random_spec(rng)]
     else:
         args = random_arguments(rng)
     # Mostly none, so that most cases get as far as printing.
