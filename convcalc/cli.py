@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from . import __version__
 from .engine import DTYPE_BYTES, Analysis, Settings, analyse
-from .errors import SpecError
+from .errors import SpecError, printable
 from .sources import Start, example_names, example_summary, input_tensor, load_document
 from .tensor import DEFAULT_INPUT, LAYOUTS, whole_number
 
@@ -81,9 +82,14 @@ class SpecFirstGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Every failure is one line on stderr and a documented exit status, never a traceback."""
         try:
+            if sys.stdout is None:
+                # Python sets sys.stdout to None when started with it closed (`convcalc ... >&-`).
+                raise OSError(0, "standard output is closed")
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            # Written now, inside the try: a full disk must be an error, not a failure at exit.
+            sys.stdout.flush()
         except click.UsageError as error:
-            click.echo(f"convcalc: error: {error.format_message()} (see 'convcalc --help')", err=True)
+            click.echo(f"convcalc: error: {printable(error.format_message())} (see 'convcalc --help')", err=True)
             sys.exit(USAGE_ERROR)
         except click.ClickException as error:
             error.show()
@@ -93,9 +99,23 @@ class SpecFirstGroup(click.Group):
             sys.exit(1)
         except BrokenPipeError:
             # The reader went away (convcalc ... | head): nothing left to say.
-            sys.stderr.close()
+            discard_stdout()
             sys.exit(0)
+        except OSError as error:
+            # Stdout closed or full (/dev/full), or an --svg/--html file that could not be written.
+            where = f"'{error.filename}'" if error.filename else "the output"
+            click.echo(f"convcalc: error: cannot write {printable(where)}: {error.strerror or error}", err=True)
+            discard_stdout()
+            sys.exit(USAGE_ERROR)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def discard_stdout() -> None:
+    """Point stdout at /dev/null so that Python's flush at exit cannot fail on what is still buffered."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass  # no descriptor to redirect (closed at start, or a test's in-memory stream)
 
 
 @click.group(cls=SpecFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,8 +146,10 @@ def analysis_options(command):
 
 def prepare(spec, file, input_text, layout, settings: Settings) -> tuple[object, Start, Analysis]:
     """Load, parse and analyse; any SpecError becomes the one-line, caret-marked exit 2."""
+    if spec is not None and file is not None:
+        raise click.UsageError("give the spec as an argument or with -f FILE, not both")
     try:
-        document = load_document(spec, file, sys.stdin.read() if spec == "-" else None)
+        document = load_document(spec, file)
         start = input_tensor(document, input_text, layout)
         return document, start, analyse(document, start.tensor, settings)
     except SpecError as error:
@@ -151,6 +173,23 @@ def whole_network_notes(document, analysis: Analysis, layout: str, max_layers: i
     if not sizes:
         return [f"no input within {fit.span} of this one makes every layer fit evenly"], found
     return [f"every layer fits evenly at input {' or '.join(sizes)}"], found
+
+
+def writable(ctx, param, path: str | None) -> str | None:
+    """Refuse a picture path that cannot be written before any work is done (a full disk still
+    shows only when writing)."""
+    if path is None:
+        return None
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        problem = "it is a folder"
+    elif not os.path.isdir(folder):
+        problem = f"folder '{folder}' does not exist"
+    elif not os.access(path if os.path.exists(path) else folder, os.W_OK):
+        problem = "permission denied"
+    else:
+        return path
+    raise click.BadParameter(f"cannot write '{path}': {problem}")
 
 
 FORMATS = ("table", "json", "markdown", "csv")
@@ -212,8 +251,8 @@ def convention_summary(document, analysis: Analysis, name: str) -> dict:
 @click.option("--explain", is_flag=True, help="Add each layer's formulas, in your numbers (table and JSON).")
 @click.option("--depth", type=Count(1), default=None,
               help="Table: show blocks only N levels deep (their rows still carry the totals). Default: all.")
-@click.option("--svg", "svg_file", metavar="FILE", help="Also save the table as an SVG picture.")
-@click.option("--html", "html_file", metavar="FILE", help="Also save the table as an HTML page.")
+@click.option("--svg", "svg_file", metavar="FILE", callback=writable, help="Also save the table as an SVG picture.")
+@click.option("--html", "html_file", metavar="FILE", callback=writable, help="Also save the table as an HTML page.")
 @click.option("--convention", type=click.Choice(list(CONVENTION_NAMES)), default="torchvision", show_default=True,
               help="How compute is counted (see `convcalc conventions`): torchvision, torchinfo, ptflops, torch.")
 @click.option("--flops", is_flag=True, help="Show FLOPs (2 per multiply-add under the convention) instead of MACs.")
@@ -234,12 +273,14 @@ def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_jso
     if list_examples:
         print_examples()
         return
+    output_format = "json" if as_json else output_format
+    if output_format != "table" and (svg_file or html_file):
+        raise click.UsageError(f"--svg and --html save the table; they do not go with {output_format} output")
     settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=explain, max_layers=max_layers)
     document, start, analysis = prepare(spec, file, input_text, layout, settings)
     notes = [start.note] if start.note else []
     fix_notes, fitting = whole_network_notes(document, analysis, layout, max_layers)
     notes += fix_notes
-    output_format = "json" if as_json else output_format
     if output_format == "json":
         from .render.json_out import render_json
 
@@ -277,7 +318,8 @@ def explain_command(spec, file, input_text, layout, strict, batch, dtype, max_la
 @click.argument("spec_b")
 @analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, max_layers, as_json):
+@click.option("--no-color", is_flag=True, help="No colour or styles (NO_COLOR does the same).")
+def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, max_layers, as_json, no_color):
     """Compare two designs' totals side by side, with the ratios B : A.
 
     Each SPEC is a spec string, a .cnn file or an example name; without -i each
@@ -290,7 +332,7 @@ def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, ma
     if as_json:
         click.echo(render_compare_json(spec_a, spec_b, *analyses, layout))
     else:
-        render_compare(spec_a, spec_b, *analyses, layout)
+        render_compare(spec_a, spec_b, *analyses, layout, color=not no_color)
 
 
 @main.command("solve")

@@ -8,6 +8,7 @@ from fractions import Fraction
 from ..engine import Analysis
 from ..tensor import format_dims
 from ..units import plain, short_fraction
+from .json_out import SCHEMA_VERSION
 
 # A reduced ratio is shown when both its terms are at most this (25 : 18, not 1601 : 1154).
 READABLE_TERM = 1000
@@ -42,20 +43,24 @@ def ratio(a, b) -> tuple[str, str]:
     return text, f"{b / a:.3g}x"
 
 
-def render_compare(name_a: str, name_b: str, a: Analysis, b: Analysis, layout: str) -> None:
-    from rich.console import Console
+def render_compare(name_a: str, name_b: str, a: Analysis, b: Analysis, layout: str, color: bool = True) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="A = " + name_a + "\nB = " + name_b, title_justify="left")
+    from .table import make_console
+
+    # Text, not markup: the names are the user's specs, where `[relu]*2` is not a style.
+    table = Table(title=Text("A = " + name_a + "\nB = " + name_b), title_justify="left")
     for column, justify in (("", "left"), ("A", "right"), ("B", "right"), ("A : B", "right"), ("B/A", "right")):
         table.add_column(column, justify=justify)
     for (label, left), (_, right) in zip(metrics(a, layout), metrics(b, layout)):
         both, factor = ratio(left, right)
         shown = [f"{v:,}" if isinstance(v, int) else str(v) for v in (left, right)]
         table.add_row(label, *shown, both, factor)
-    console = Console(highlight=False, width=None if Console().is_terminal else 160)
-    console.print(Text.from_markup("MACs = multiply-adds (torchvision convention)"), table)
+    console = make_console(color)
+    if not console.is_terminal:
+        console.width = 160
+    console.print(Text("MACs = multiply-adds (torchvision convention)"), table)
 
 
 def render_compare_json(name_a: str, name_b: str, a: Analysis, b: Analysis, layout: str) -> str:
@@ -65,5 +70,5 @@ def render_compare_json(name_a: str, name_b: str, a: Analysis, b: Analysis, layo
         if isinstance(left, int) and isinstance(right, int) and left:
             entry["b_over_a"] = plain(Fraction(right, left)) if Fraction(right, left).denominator == 1 \
                 else float(Fraction(right, left))
-        rows[label.split(" (")[0].replace(" ", "_").lower()] = entry
-    return json.dumps({"a": name_a, "b": name_b, "totals": rows}, indent=2)
+        rows[label.split(" (")[0].replace(" ", "_").replace("-", "_").lower()] = entry
+    return json.dumps({"schema_version": SCHEMA_VERSION, "a": name_a, "b": name_b, "totals": rows}, indent=2)

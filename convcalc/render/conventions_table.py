@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..units import human_count
+from .json_out import SCHEMA_VERSION
 
 CAUSE_LABELS = {"bias": "bias", "norms": "norms", "activations": "activations", "pooling": "pooling",
                 "x2 (FLOPs)": "x2 for FLOPs"}
@@ -42,4 +43,4 @@ def render_conventions(rows: list[dict]) -> str:
 
 
 def render_conventions_json(rows: list[dict]) -> str:
-    return json.dumps({"conventions": rows}, indent=2)
+    return json.dumps({"schema_version": SCHEMA_VERSION, "conventions": rows}, indent=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..solve import FORMULA, NAMES, Answer
+from .json_out import SCHEMA_VERSION
 
 
 def render_solution(answer: Answer) -> str:
@@ -25,6 +26,7 @@ def render_solution(answer: Answer) -> str:
 
 def render_solution_json(answer: Answer) -> str:
     return json.dumps({
+        "schema_version": SCHEMA_VERSION,
         "unknown": answer.unknown,
         "given": {name: answer.known[name] for name in NAMES if name in answer.known},
         "inverted": answer.inverted,

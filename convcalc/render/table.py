@@ -61,17 +61,18 @@ def misfit_text(row: Row) -> str:
     return short_fraction(exact[0]) if exact else "non-integer"
 
 
-def glyphs() -> tuple[str, str]:
-    """A tick and a warning sign where the terminal can print them, else ASCII."""
+def glyphs() -> tuple[str, str, str, str]:
+    """A tick, a warning sign and the branch guides (first row, later rows) where the terminal
+    can print them, else ASCII."""
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
     try:
-        "✓⚠".encode(encoding)
-        return "✓", "⚠"
+        "✓⚠├│".encode(encoding)
+        return "✓", "⚠", "├ ", "│ "
     except (UnicodeEncodeError, LookupError):
-        return "ok", "!"
+        return "ok", "!", "+ ", "| "
 
 
-def tree_rows(rows, depth: int | None, guide: str = ""):
+def tree_rows(rows, depth: int | None, guide: str = "", branch_guides: tuple[str, str] = ("├ ", "│ ")):
     """Rows in display order with their tree guides; blocks deeper than ``depth`` stay folded.
 
     A repeat's or named block's rows are indented; each branch of a res or cat
@@ -82,15 +83,34 @@ def tree_rows(rows, depth: int | None, guide: str = ""):
         if not row.is_block or (depth is not None and depth <= 1):
             continue
         inner = None if depth is None else depth - 1
-        yield from tree_rows(row.children, inner, guide + "  ")
+        yield from tree_rows(row.children, inner, guide + "  ", branch_guides)
         for branch in row.branches:
-            for number, (child, child_guide) in enumerate(tree_rows(branch, inner, "")):
-                yield child, guide + ("├ " if number == 0 else "│ ") + child_guide
+            for number, (child, child_guide) in enumerate(tree_rows(branch, inner, "", branch_guides)):
+                yield child, guide + branch_guides[number > 0] + child_guide
 
 
-# rich takes about a millisecond a row: a longer table shows its first and last rows, and
+def make_console(color: bool, **options):
+    """A rich console; without colour it writes no escape codes at all (rich's own no_color
+    keeps bold and dim), and NO_COLOR wins over FORCE_COLOR."""
+    from rich.console import Console
+
+    class PipedConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 when the reader goes away; the CLI exits 0 there, as for JSON.
+            raise BrokenPipeError
+
+    if glyphs()[0] == "ok":
+        # Beyond the glyphs chosen here, rich writes "…" where a narrow column cuts text, and the
+        # user's own text may not be ASCII: shown as "?" on such an output, never a crash.
+        sys.stdout.reconfigure(errors="replace")
+    plain = not color or bool(os.environ.get("NO_COLOR"))
+    return PipedConsole(highlight=False, **options, **({"color_system": None} if plain else {}))
+
+
+# rich takes about a millisecond a row: a longer table shows its first and last rows (so DenseNet-201
+# and ResNet-152 still show whole), and
 # says how many it left out, so that every table prints within 2 s (issue 10).
-TABLE_ROWS = 400
+TABLE_ROWS = 1000
 TABLE_WARNINGS = 40
 
 
@@ -106,16 +126,14 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
                  svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
                  color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     # Piped output is not folded to 80 columns unless COLUMNS asks for it.
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
-    # Colour follows rich's rules: none when NO_COLOR is set or stdout is not a terminal.
-    console = Console(highlight=False, width=width, record=bool(svg_file or html_file),
-                      **({} if color else {"color_system": None}))
-    tick, warn = glyphs()
+    # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
+    console = make_console(color, width=width, record=bool(svg_file or html_file))
+    tick, warn, *branch_guides = glyphs()
     narrow = console.width < 110
     table = Table(
         box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
@@ -139,7 +157,8 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
-    for row, guide in capped(list(tree_rows(analysis.rows, depth)), TABLE_ROWS, "rows"):
+    for row, guide in capped(list(tree_rows(analysis.rows, depth, branch_guides=tuple(branch_guides))), TABLE_ROWS,
+                             "rows"):
         if row is None:
             table.add_row("", Text(f"... {guide} (--json or --format csv lists every row)", style="dim"))
             continue
@@ -162,7 +181,12 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
             console.print(Text(f"... {warning} (--json lists every one)", style="dim"))
             continue
         console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
-    if svg_file:
-        console.save_svg(svg_file, title="convcalc", clear=False)
-    if html_file:
-        console.save_html(html_file, clear=False)
+    pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
+                (html_file, lambda path: console.save_html(path, clear=False)))
+    for path, save in pictures:
+        try:
+            if path:
+                save(path)
+        except OSError as error:
+            # A full disk shows only on closing the file, where the error does not name it.
+            raise OSError(error.errno, error.strerror, path) from None
