@@ -71,6 +71,10 @@ class Count(click.ParamType):
         return number
 
 
+class ReaderGone(Exception):
+    """The reader of stdout went away while a command was writing (convcalc ... | head -1)."""
+
+
 class SpecFirstGroup(click.Group):
     """``convcalc SPEC ...`` runs the calculator; ``convcalc examples`` etc. are subcommands."""
 
@@ -78,6 +82,13 @@ class SpecFirstGroup(click.Group):
         if not args or args[0] not in self.commands:
             args = ["run", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Past click's own handler, which would exit 1: a departed reader is a quiet exit 0.
+            raise ReaderGone from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Every failure is one line on stderr and a documented exit status, never a traceback."""
@@ -97,7 +108,7 @@ class SpecFirstGroup(click.Group):
         except click.Abort:
             click.echo("convcalc: aborted", err=True)
             sys.exit(1)
-        except BrokenPipeError:
+        except (BrokenPipeError, ReaderGone):
             # The reader went away (convcalc ... | head): nothing left to say.
             discard_stdout()
             sys.exit(0)

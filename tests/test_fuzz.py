@@ -3,8 +3,12 @@ input, convcalc gives a result or a one-line error with exit status 2, never a t
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import sys
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -88,3 +92,56 @@ def test_limit_shapes(spec, options):
                                 ODD_DIGIT)))
 def test_odd_numbers_in_options(option, value):
     check(["solve", "-K", "3", "-O", "5", option, value] if option == "-W" else [option, value, "relu"])
+
+
+class FailingOutput(io.RawIOBase):
+    """A stdout whose writes fail as a full disk or a departed reader does."""
+
+    def __init__(self, failure: OSError):
+        self.failure = failure
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        raise self.failure
+
+
+# Odd output streams, in process: encodings that cannot print the table's glyphs, a full disk,
+# a reader that went away, a stdout closed at start (None). The real-process versions are
+# cases in tests/data/streams.toml and fuzzer/cli_fuzz.py.
+STREAMS = {
+    "ascii": lambda: io.TextIOWrapper(io.BytesIO(), encoding="ascii"),
+    "latin-1": lambda: io.TextIOWrapper(io.BytesIO(), encoding="latin-1"),
+    "full": lambda: io.TextIOWrapper(io.BufferedWriter(FailingOutput(OSError(errno.ENOSPC, "No space left"))),
+                                     encoding="utf-8"),
+    "gone": lambda: io.TextIOWrapper(io.BufferedWriter(FailingOutput(BrokenPipeError(errno.EPIPE, "Broken pipe"))),
+                                     encoding="utf-8"),
+    "closed": lambda: None,
+}
+# What each stream may end in: a result, "no solution" (solve), or exit 2 with one error line;
+# a departed reader is a quiet exit 0.
+STREAM_STATUSES = {"ascii": (0, 1, 2), "latin-1": (0, 1, 2), "full": (2,), "gone": (0,), "closed": (2,)}
+
+
+@LIMITS
+@given(st.sampled_from(sorted(STREAMS)),
+       st.sampled_from([["resnet18"], ["--json", "googlenet"], ["-i", "3x32x32", "res(conv3p1,bn|id),cat(id|id)"],
+                        ["compare", "relu # [/]", "[relu]*2"], ["conventions", "vgg16"], ["explain", "lenet5"],
+                        ["solve", "-W", "63", "-K", "7", "-S", "2", "-O", "29"], ["export", "resnet18"],
+                        ["--format", "markdown", "alexnet"], ["--no-color", "-i", "3x224x224", "conv11s4x96"]]),
+       st.sampled_from([[], ["-q"], ["--depth", "1"]]))
+def test_odd_output_streams(stream, args, options):
+    stderr = io.StringIO()
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = STREAMS[stream](), stderr
+    try:
+        with pytest.raises(SystemExit) as exited:
+            # The options are the run command's; other commands take the arguments as drawn.
+            main.main(args if args[0] in main.commands else options + args, prog_name="convcalc")
+    finally:
+        sys.stdout, sys.stderr = real
+    assert exited.value.code in STREAM_STATUSES[stream], (stream, args, exited.value.code, stderr.getvalue())
+    assert "Traceback" not in stderr.getvalue()
+    if exited.value.code == 2:
+        assert stderr.getvalue().startswith("convcalc: error:"), stderr.getvalue()
