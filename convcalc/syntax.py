@@ -204,7 +204,7 @@ def parse_source(source: str, label: str | None, library: bool = False) -> Docum
         if library:
             return Document(source, label, Seq((), where), definitions, input_text, input_pos, tuple(uses))
         if definitions:
-            raise p.fail(f"no layers: this text only defines blocks ({', '.join(definitions)}); "
+            raise p.fail(f"no layers: this spec only defines blocks ({', '.join(definitions)}); "
                          f"a file like that is a library for 'use NAME' in other spec files", where)
         raise p.fail("empty spec: no layers given (e.g. \"conv3x3p1x64,relu,pool2\")", where)
     return Document(source, label, Seq(tuple(items), items[0].pos), definitions, input_text, input_pos,
