@@ -10,7 +10,7 @@ import click
 from . import __version__
 from .engine import DTYPE_BYTES, Analysis, Settings, analyse
 from .errors import SpecError, printable
-from .sources import Start, example_names, example_summary, input_tensor, load_document
+from .sources import Start, example_names, example_summary, input_tensor, load_document, network_names
 from .tensor import DEFAULT_INPUT, LAYOUTS, whole_number
 
 CHEATSHEET = """\b
@@ -439,7 +439,10 @@ def examples():
 
 
 def print_examples() -> None:
-    names = example_names()
+    names = network_names()
     width = max(len(n) for n in names)
     for name in names:
         click.echo(f"{name:<{width}}  {example_summary(name)}")
+    libraries = sorted(set(example_names()) - set(names))
+    if libraries:
+        click.echo(f"block libraries, for 'use NAME' in a spec file: {', '.join(libraries)}")

@@ -199,12 +199,21 @@ class Engine:
         self.nesting = 0
         # Where the block use being expanded is written in the network, for the layer-limit error.
         self.use_pos = 0
+        # The text that positions point into: the document's, or a used file's inside its block.
+        self.origin = (document.source, document.label)
         for name, definition in document.definitions.items():
             if name in KINDS:
+                self.origin = self.origin_of(definition)
                 raise self.fail(f"'{name}' is a layer kind; give the block another name", definition.pos)
 
     def fail(self, message: str, pos: int) -> SpecError:
-        return SpecError(message, self.document.source, pos, self.document.label)
+        return SpecError(message, self.origin[0], pos, self.origin[1])
+
+    def origin_of(self, definition) -> tuple:
+        """(source, label) of a block's text: its file's when it came by ``use``."""
+        if definition.source is None:
+            return self.document.source, self.document.label
+        return definition.source, definition.label
 
     def run(self, tensor: Tensor) -> Analysis:
         start = tensor
@@ -321,7 +330,14 @@ class Engine:
                             f"got {len(item.args)}", item.pos)
         values = dict(zip(definition.params, (resolve_number(a, scope, self.fail) for a in item.args)))
         inner = Scope(values, scope.calls + (item.name,))
-        body = definition.body
+        outer, self.origin = self.origin, self.origin_of(definition)
+        try:
+            return self.called(item, definition.body, tensor, field, scope, inner, index)
+        finally:
+            self.origin = outer
+
+    def called(self, item: Call, body: Seq, tensor: Tensor, field: Field, scope: Scope, inner: Scope,
+               index: str) -> Row:
         if len(body.items) == 1 and not isinstance(body.items[0], Layer):
             # A block that is one res/cat/repeat is shown as that block, under the call's name.
             row = self.element(body.items[0], tensor, field, inner, index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import io
 import os
 import sys
@@ -77,20 +77,88 @@ def is_path(text: str) -> bool:
     return text.endswith(EXTENSION) or any(sep and sep in code for sep in (os.sep, os.altsep))
 
 
+def is_library(name: str) -> bool:
+    """A shipped file with blocks but no layers: it exists to be used (``use NAME``), not run."""
+    return not parse_document(example_text(name), library=True).network.items
+
+
+def network_names() -> list[str]:
+    """The shipped networks: every example but the block libraries."""
+    return [name for name in example_names() if not is_library(name)]
+
+
 def load_document(spec: str | None, file: str | None) -> Document:
-    """The parsed spec from whichever source the user named."""
+    """The parsed spec from whichever source the user named, with the blocks it uses."""
     if file is not None:
-        return parse_document(read_file(file, file), label=file)
+        return load_file(read_file(file, file), file, file)
     if spec is None:
         raise SpecError("no spec given: pass a spec string, a .cnn file, -f FILE or an example name", "", 0)
     if spec == "-":
-        return parse_document(read_stdin(), label="<stdin>")
+        return with_uses(parse_document(read_stdin(), label="<stdin>"), ".", ())
     if is_path(spec):
-        return parse_document(read_file(spec, spec), label=spec)
+        return load_file(read_file(spec, spec), spec, spec)
     name = spec.strip().lower()
     if name in example_names():
-        return parse_document(example_text(name), label=f"{name}{EXTENSION}")
-    return parse_document(spec)
+        return load_file(example_text(name), f"{name}{EXTENSION}", os.path.join(EXAMPLES, f"{name}{EXTENSION}"))
+    return with_uses(parse_document(spec), ".", ())
+
+
+def load_file(text: str, label: str, path: str) -> Document:
+    document = parse_document(text, label=label)
+    return with_uses(document, os.path.dirname(path), ((os.path.realpath(path), label),))
+
+
+def with_uses(document: Document, base: str, chain: tuple) -> Document:
+    """The document with the blocks of every file it uses, and those files use, beside its own.
+
+    ``base`` is the folder a relative ``use`` path starts from; ``chain`` the (real path,
+    label) of the files being read, outermost first, to catch a cycle. A block name defined
+    both here and in a used file, or in two different used files, is an error.
+    """
+    if not document.uses:
+        return document
+    imported: dict = {}
+    for use in document.uses:
+        def fail(message: str) -> SpecError:
+            return SpecError(message, document.source, use.pos, document.label)
+
+        path, label = used_path(use.name, base, fail)
+        key = os.path.realpath(path)
+        if key in (seen for seen, _ in chain):
+            cycle = [shown for _, shown in chain[[seen for seen, _ in chain].index(key):]] + [label]
+            raise fail(f"'use {use.name}' makes a cycle: {' -> '.join(cycle)}")
+        try:
+            text = read_text(path)
+        except (OSError, UnicodeDecodeError) as error:
+            raise fail(f"cannot use '{use.name}': {reason(error)}") from None
+        used = with_uses(parse_document(text, label, library=True), os.path.dirname(path), chain + ((key, label),))
+        for name, definition in used.definitions.items():
+            if definition.source is None:
+                definition = replace(definition, source=used.source, label=used.label)
+            earlier = imported.get(name)
+            if earlier is not None and (earlier.source, earlier.pos) != (definition.source, definition.pos):
+                raise fail(f"block '{name}' is defined in both {earlier.label} and {definition.label}")
+            imported[name] = definition
+    for name, definition in document.definitions.items():
+        if name in imported:
+            raise SpecError(f"block '{name}' is defined here and in {imported[name].label}, which this file "
+                            f"uses: rename one", document.source, definition.pos, document.label)
+    return replace(document, definitions={**imported, **document.definitions})
+
+
+def used_path(name: str, base: str, fail) -> tuple[str, str]:
+    """Where ``use NAME`` reads from, and how errors name it: a bare name is a shipped
+    example; a name with a '/' or ending in .cnn is a path relative to the using file."""
+    if "/" in name or os.sep in name or name.lower().endswith(EXTENSION):
+        path = os.path.join(base, name)
+        if not os.path.isfile(path):
+            raise fail(f"cannot use '{name}': no such file {path}")
+        return path, os.path.normpath(path)
+    shipped = name.lower()
+    if shipped not in example_names():
+        raise fail(f"cannot use '{name}': no shipped spec file of that name (see 'convcalc examples'); "
+                   f"a file of your own is used by its path, e.g. use ./{name}{EXTENSION}")
+    return os.path.join(EXAMPLES, f"{shipped}{EXTENSION}"), f"{shipped}{EXTENSION}"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ original); every error goes through ``fail`` and points at a column.
 
 Grammar (informal)::
 
-    document   = { line }                      lines: input decl | definition | items
+    document   = { line }                      lines: input decl | use | definition | items
     input decl = "input" shape
+    use        = "use" name-or-path            import another file's blocks (resolved in sources.py)
     definition = name [ "(" name { "," name } ")" ] "=" sequence
     sequence   = element { separator element }  separator: "," | "->" | newline
     element    = "[" sequence "]" "*" count
@@ -124,6 +125,18 @@ class Definition:
     params: tuple[str, ...]
     body: Seq
     pos: int
+    # Set on a block imported by ``use``: the text and label of the file that defines it
+    # (its positions point there). None: the document's own.
+    source: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Use:
+    """A line ``use resnet_blocks`` or ``use ../blocks.cnn``: the name as written, and where."""
+
+    name: str
+    pos: int
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,7 @@ class Document:
     definitions: dict
     input_text: str | None
     input_pos: int
+    uses: tuple[Use, ...] = ()
 
 
 class Parser:
@@ -149,26 +163,36 @@ class Parser:
         return SpecError(message, self.source, pos, self.label)
 
 
-def parse_document(source: str, label: str | None = None) -> Document:
-    """Parse a spec string or file into its network, named blocks and input line."""
+def parse_document(source: str, label: str | None = None, library: bool = False) -> Document:
+    """Parse a spec string or file into its network, named blocks, input and ``use`` lines.
+
+    ``library``: the text is read for its blocks (by ``use``), so it may have no layers.
+    """
     with gc_paused():
-        return parse_source(source, label)
+        return parse_source(source, label, library)
 
 
-def parse_source(source: str, label: str | None) -> Document:
+def parse_source(source: str, label: str | None, library: bool = False) -> Document:
     p = Parser(source, label)
     if len(source) > MAX_SPEC_CHARS:
         raise p.fail(f"the spec is longer than {MAX_SPEC_CHARS:,} characters", MAX_SPEC_CHARS)
     src = p.src
     items: list = []
     definitions: dict[str, Definition] = {}
+    uses: list[Use] = []
     input_text, input_pos = None, 0
     pos = skip_blank(src, 0)
     while pos < len(src):
         if is_input_line(src, pos):
             if input_text is not None:
                 raise p.fail("the input is declared twice", pos)
-            pos, (input_text, input_pos) = parse_input_line(p, pos)
+            pos, (input_text, input_pos) = parse_word_line(p, pos, "input", "a shape, e.g. input 3x224x224")
+        elif is_use_line(src, pos):
+            pos, (name, name_pos) = parse_word_line(p, pos, "use", "a spec file, e.g. use resnet_blocks")
+            uses.append(Use(name, name_pos))
+            after = skip_comment(src, skip_space(src, pos))
+            if after < len(src) and src[after] != NEWLINE:
+                raise p.fail("'use' takes one name or path per line", after)
         elif (definition := try_parse_definition(p, pos)) is not None:
             pos, value = definition
             if value.name in definitions:
@@ -180,8 +204,14 @@ def parse_source(source: str, label: str | None) -> Document:
         pos = skip_blank(src, pos)
     if not items:
         where = len(source.rstrip())
+        if library:
+            return Document(source, label, Seq((), where), definitions, input_text, input_pos, tuple(uses))
+        if definitions:
+            raise p.fail(f"no layers: this spec only defines blocks ({', '.join(definitions)}); "
+                         f"a file like that is a library for 'use NAME' in other spec files", where)
         raise p.fail("empty spec: no layers given (e.g. \"conv3x3p1x64,relu,pool2\")", where)
-    return Document(source, label, Seq(tuple(items), items[0].pos), definitions, input_text, input_pos)
+    return Document(source, label, Seq(tuple(items), items[0].pos), definitions, input_text, input_pos,
+                    tuple(uses))
 
 
 def skip_space(src: str, pos: int) -> int:
@@ -212,13 +242,23 @@ def is_input_line(src: str, pos: int) -> bool:
     return src.startswith("input", pos) and pos + 5 < len(src) and src[pos + 5] in SPACE
 
 
-def parse_input_line(p: Parser, pos: int) -> tuple[int, tuple[str, int]]:
-    start = skip_space(p.src, pos + len("input"))
+def is_use_line(src: str, pos: int) -> bool:
+    """``use NAME`` (or a bare ``use``, to say it needs a name); ``use = ...`` and
+    ``use(a) = ...`` stay block definitions."""
+    if not (src.startswith("use", pos) and (pos + 3 == len(src) or src[pos + 3] in SPACE or src[pos + 3] in "\n#")):
+        return False
+    after = skip_space(src, pos + 3)
+    return after >= len(src) or src[after] not in "=("
+
+
+def parse_word_line(p: Parser, pos: int, word: str, needs: str) -> tuple[int, tuple[str, int]]:
+    """A line ``word VALUE``: VALUE as written (case kept) and its position."""
+    start = skip_space(p.src, pos + len(word))
     end = start
     while end < len(p.src) and p.src[end] not in SPACE and p.src[end] not in (NEWLINE, COMMENT):
         end += 1
     if end == start:
-        raise p.fail("'input' needs a shape, e.g. input 3x224x224", start)
+        raise p.fail(f"'{word}' needs {needs}", start)
     return end, (p.source[start:end], start)
 
 

@@ -17,7 +17,8 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 from convcalc.conventions import CONVENTIONS, UnsupportedByConvention, by_cause  # noqa: E402
 from convcalc.engine import analyse  # noqa: E402
 from convcalc.export import export_torch  # noqa: E402
-from convcalc.sources import example_names, input_tensor, load_document  # noqa: E402
+from convcalc.sources import input_tensor, load_document  # noqa: E402
+from helpers import torch_checked_networks  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -50,7 +51,7 @@ def measure(code: str, input_shape: tuple[int, ...]) -> dict[str, int]:
 
 
 def cases():
-    for name in example_names():
+    for name in torch_checked_networks():
         document = load_document(name, None)
         yield pytest.param(document, input_tensor(document, None, "chw").tensor, id=name)
     for shape, spec in SPECS:

@@ -65,7 +65,8 @@ from torch import nn  # noqa: E402
 from convcalc.engine import Settings, analyse  # noqa: E402
 from convcalc.errors import SpecError  # noqa: E402
 from convcalc.export import export_torch  # noqa: E402
-from convcalc.sources import example_names, input_tensor, load_document  # noqa: E402
+from convcalc.sources import input_tensor, load_document  # noqa: E402
+from helpers import torch_checked_networks  # noqa: E402
 from convcalc.syntax import parse_document  # noqa: E402
 from convcalc.tensor import Tensor  # noqa: E402
 
@@ -1200,7 +1201,7 @@ def test_convcalc_rejects_exactly_what_pytorch_rejects(net):
     check_against_torch(net)
 
 
-@pytest.mark.parametrize("name", example_names())
+@pytest.mark.parametrize("name", torch_checked_networks())
 def test_shipped_examples_export_to_pytorch(name):
     document = load_document(name, None)
     start = input_tensor(document, None, "chw").tensor
