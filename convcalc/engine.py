@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from fractions import Fraction
 
+from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
 from .geometry import AxisStep, fit_message, ratio
 from .kinds import GLOBAL, KINDS, Args, Effect, suggest
-from .syntax import MAX_NESTING, Arg, Call, Concat, Document, Layer, Ref, Repeat, Residual, Seq
+from .syntax import MAX_NESTING, Arg, Call, Document, Layer, Ref, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
 from .units import short_fraction
 
@@ -186,7 +187,11 @@ class Scope:
 
 
 class Engine:
-    """Walks a document's layers, carrying the tensor and receptive field along."""
+    """Walks a document's layers, carrying the tensor and receptive field along; block
+    constructs (constructs/*) are walked by their own modules, which call back here."""
+
+    kinds = KINDS  # for constructs: a block use that names a layer kind
+    suggest = staticmethod(suggest)
 
     def __init__(self, document: Document, settings: Settings):
         self.document = document
@@ -245,106 +250,26 @@ class Engine:
                                   index, self.use_pos if scope.calls else item.pos)
             item = Call(item.text.lower(), (), item.text, item.pos)
         if self.nesting >= MAX_NESTING:
-            raise self.fail(f"blocks nest more than {MAX_NESTING} levels deep (block uses, [...], res and cat "
-                            "counted together)", item.pos)
+            raise self.fail(f"blocks nest more than {MAX_NESTING} levels deep (block uses, [...], "
+                            f"{listed(BRANCH_CONSTRUCTS, 'and')} counted together)", item.pos)
         self.nesting += 1
         try:
-            return self.block(item, tensor, field, scope, index)
+            return CONSTRUCTS[item.construct].run(self, item, tensor, field, scope, index)
         finally:
             self.nesting -= 1
 
-    def block(self, item, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
-        if isinstance(item, Repeat):
-            return self.repeat(item, tensor, field, scope, index)
-        if isinstance(item, Residual):
-            return self.residual(item, tensor, field, scope, index)
-        if isinstance(item, Concat):
-            return self.concat(item, tensor, field, scope, index)
-        return self.call(item, tensor, field, scope, index)
+    def number(self, value, scope: Scope):
+        """A number as written, or a block parameter's value."""
+        return resolve_number(value, scope, self.fail)
 
-    def repeat(self, item: Repeat, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
-        given = tensor
-        count = resolve_number(item.count, scope, self.fail)
-        if isinstance(count, Fraction) or count < 1:
-            # A decimal block argument reaches here as a Fraction: show it as a decimal, 2.0 not 2.
-            shown = float(count) if isinstance(count, Fraction) else count
-            raise self.fail(f"a repeat count must be a whole number of at least 1, got {shown}", item.pos)
-        rows: list[Row] = []
-        before = self.layer_count
-        for repetition in range(count):
-            _, tensor, field = self.sequence(item.body, tensor, field, scope, f"{index}.", rows)
-            if repetition == 0:
-                self.check_layer_count(before + (self.layer_count - before) * count,
-                                       self.use_pos if scope.calls else item.pos)
-        return block_row(index, filled_text(item.text, scope), "repeat", given, tensor, field, children=rows)
+    def written(self, item, scope: Scope) -> str:
+        return filled_text(item.text, scope)
 
-    def residual(self, item: Residual, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
-        body, body_out, body_field = self.sequence(item.body, tensor, field, scope, f"{index}.1.")
-        shortcut, short_out, short_field = [], tensor, field
-        if item.shortcut is not None:
-            shortcut, short_out, short_field = self.sequence(item.shortcut, tensor, field, scope, f"{index}.2.")
-        if body_out != short_out:
-            raise self.fail(residual_mismatch(tensor, body_out, short_out, item.shortcut is None), item.pos)
-        merged, warnings = merge_fields([body_field, short_field], body_out, ["body", "shortcut"])
-        row = block_row(index, filled_text(item.text, scope), "res", tensor, body_out, merged, branches=(body, shortcut),
-                        warnings=warnings)
-        return self.explained(row, [
-            f"output = body + {'identity' if item.shortcut is None else 'shortcut'} "
-            f"(element-wise sum): {format_dims(body_out.dims('chw'))}"])
-
-    def concat(self, item: Concat, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
-        results = [self.sequence(branch, tensor, field, scope, f"{index}.{n}.")
-                   for n, branch in enumerate(item.branches, 1)]
-        outputs = [out for _, out, _ in results]
-        # Flat vectors concatenate too (torch.cat on dim 1), as long as every branch is flat.
-        if len({out.spatial for out in outputs}) > 1:
-            shapes = ", ".join(f"branch {n}: {format_dims(out.dims('chw'))}" for n, out in enumerate(outputs, 1))
-            raise self.fail(f"cat(...) branches must keep the same spatial size to be concatenated; {shapes}",
-                            item.pos)
-        output = Tensor(sum(out.channels for out in outputs), outputs[0].spatial)
-        merged, warnings = merge_fields([f for _, _, f in results], output,
-                                        [f"branch {n}" for n in range(1, len(results) + 1)])
-        row = block_row(index, filled_text(item.text, scope), "cat", tensor, output, merged,
-                        branches=[rows for rows, _, _ in results], warnings=warnings)
-        return self.explained(row, [
-            f"channels = {' + '.join(str(out.channels) for out in outputs)} = {output.channels} (concatenated)"])
-
-    def call(self, item: Call, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
-        definition = self.document.definitions.get(item.name)
-        if definition is None and item.name in KINDS:
-            numbers = "x".join(str(a) for a in item.args) or "3"
-            written = item.name + numbers if KINDS[item.name].sizes else item.name
-            raise self.fail(f"'{item.name}' is a layer kind, not a block: write it without parentheses, "
-                            f"numbers right after the name (e.g. '{written}')", item.pos)
-        if definition is None:
-            guess = suggest(item.name, self.document.definitions)
-            hint = f" - did you mean '{guess}'?" if guess else ""
-            raise self.fail(f"unknown block '{item.name}'{hint}", item.pos)
-        if item.name in scope.calls:
-            raise self.fail(f"block '{item.name}' uses itself ({' -> '.join(scope.calls + (item.name,))})", item.pos)
-        if not scope.calls:
-            self.use_pos = item.pos
-        if len(item.args) != len(definition.params):
-            wanted = ", ".join(definition.params) or "nothing"
-            raise self.fail(f"block '{item.name}' takes {len(definition.params)} argument(s) ({wanted}), "
-                            f"got {len(item.args)}", item.pos)
-        values = dict(zip(definition.params, (resolve_number(a, scope, self.fail) for a in item.args)))
-        inner = Scope(values, scope.calls + (item.name,))
-        outer, self.origin = self.origin, self.origin_of(definition)
-        try:
-            return self.called(item, definition.body, tensor, field, scope, inner, index)
-        finally:
-            self.origin = outer
-
-    def called(self, item: Call, body: Seq, tensor: Tensor, field: Field, scope: Scope, inner: Scope,
-               index: str) -> Row:
-        if len(body.items) == 1 and not isinstance(body.items[0], Layer):
-            # A block that is one res/cat/repeat is shown as that block, under the call's name.
-            row = self.element(body.items[0], tensor, field, inner, index)
-            return Row(**{**row.__dict__, "text": filled_text(item.text, scope), "call": True})
-        rows, output, field = self.sequence(body, tensor, field, inner, f"{index}.")
-        row = block_row(index, filled_text(item.text, scope), "block", tensor, output, field, children=rows)
-        return Row(**{**row.__dict__, "call": True})
+    def block_result(self, item, scope: Scope, index: str, kind: str, tensor: Tensor, output: Tensor, field: Field,
+                     children=(), branches=(), warnings=(), explain=None) -> Row:
+        """A construct's row: the sums of its rows, and with --explain its own lines (``explain()``)."""
+        row = block_row(index, filled_text(item.text, scope), kind, tensor, output, field, children, branches, warnings)
+        return self.explained(row, explain()) if explain is not None else row
 
     def explained(self, row: Row, lines: list[str]) -> Row:
         """A block row with its own formulas, and the sums it reports."""
@@ -494,44 +419,6 @@ def axis_rf(texts: list[str], rank: int, label: str) -> list[str]:
     if len(set(texts)) == 1:
         return [f"{label} = {texts[0]}"]
     return [f"{label}({name}) = {text}" for name, text in zip(AXIS_NAMES.get(rank, ()), texts)]
-
-
-def residual_mismatch(given: Tensor, body: Tensor, shortcut: Tensor, identity: bool) -> str:
-    """Name both shapes, and the projection shortcut that would make them agree."""
-    what = "the identity shortcut" if identity else "the shortcut"
-    parts = [f"res(...): the body gives {format_dims(body.dims('chw'))} but {what} gives "
-             f"{format_dims(shortcut.dims('chw'))}"]
-    if body.channels != shortcut.channels:
-        parts.append(f"({shortcut.channels} vs {body.channels} channels)")
-    strides = {n // m for n, m in zip(given.spatial, body.spatial) if m and n % m == 0 and n // m >= 1}
-    if body.spatial and len(strides) == 1 and len(body.spatial) == len(given.spatial):
-        stride = strides.pop()
-        parts.append(f"- a projection shortcut such as 'res(... | conv1x1{f's{stride}' if stride > 1 else ''}"
-                     f"x{body.channels}nb,bn)' would match")
-    return " ".join(parts)
-
-
-def merge_fields(fields: list[Field], output: Tensor, names: list[str]) -> tuple[Field, list[str]]:
-    """The largest field over the paths; a warning when the paths are not aligned."""
-    size, jump, start, warnings = [], [], [], []
-    for axis in range(len(fields[0].size)):
-        widest = max(fields, key=lambda f: f.size[axis])
-        size.append(widest.size[axis])
-        jump.append(widest.jump[axis])
-        start.append(widest.start[axis])
-    jumps = {f.jump for f in fields}
-    starts = {f.start for f in fields}
-    if len(jumps) > 1:
-        shown = ", ".join(f"{name} {'x'.join(short_fraction(v) for v in f.jump)}" for name, f in zip(names, fields))
-        warnings.append(f"branches are not aligned: their jumps differ ({shown})")
-    elif len(starts) > 1:
-        spread = max(max(f.start[axis] for f in fields) - min(f.start[axis] for f in fields)
-                     for axis in range(len(fields[0].start)))
-        shown = ", ".join(f"{name} {'x'.join(short_fraction(v) for v in f.start)}" for name, f in zip(names, fields))
-        warnings.append(f"branches are not aligned: their field centres differ by {short_fraction(spread)} input pixels "
-                        f"({shown}), so the sum mixes features of shifted windows")
-    positions = output.spatial or fields[0].positions
-    return Field(tuple(size), tuple(jump), tuple(start), positions), warnings
 
 
 def analyse(document: Document, tensor: Tensor, settings: Settings = Settings()) -> Analysis:

@@ -12,8 +12,7 @@ Grammar (informal)::
     definition = name [ "(" name { "," name } ")" ] "=" sequence
     sequence   = element { separator element }  separator: "," | "->" | newline
     element    = "[" sequence "]" "*" count
-               | "res(" sequence [ "|" sequence ] ")"
-               | "cat(" sequence { "|" sequence } ")"
+               | branch "(" sequence { "|" sequence } ")"   branch: a construct in constructs/ (res, cat)
                | name "(" number { "," number } ")"       a named block's use
                | layer
     layer      = name [ numbers ] { option }                 conv3x3s2p1x64
@@ -27,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .constructs import BRANCH_CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
 
@@ -43,9 +43,8 @@ NUMBER_OPTIONS = ("op", "s", "p", "d", "g", "x")
 OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
 # Layer names that end in a digit, so the digit is not read as a size.
 NAMES_WITH_DIGITS = ("relu6",)
-BRANCH_NAMES = ("res", "cat")
 OPENERS = {")": "(", "]": "["}
-STRAY_BAR = "'|' separates branches only directly inside res(...) or cat(...)"
+STRAY_BAR = f"'|' separates branches only directly inside {listed((f'{n}(...)' for n in BRANCH_CONSTRUCTS), 'or')}"
 # Guards against pathological input (a spec nested 10,000 brackets deep, a
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
@@ -86,24 +85,22 @@ class Seq:
     pos: int
 
 
+# Block nodes carry ``construct``: the name of their module in constructs/, which the engine
+# and the exporter dispatch on.
 @dataclass(frozen=True)
 class Repeat:
     body: Seq
     count: object
     text: str
     pos: int
+    construct = "repeat"
 
 
 @dataclass(frozen=True)
-class Residual:
-    body: Seq
-    shortcut: Seq | None
-    text: str
-    pos: int
+class Branches:
+    """``res(a | b)``, ``cat(a | b | c)``: a construct written with branches."""
 
-
-@dataclass(frozen=True)
-class Concat:
+    construct: str
     branches: tuple[Seq, ...]
     text: str
     pos: int
@@ -117,6 +114,7 @@ class Call:
     args: tuple
     text: str
     pos: int
+    construct = "block"
 
 
 @dataclass(frozen=True)
@@ -273,7 +271,7 @@ def try_parse_definition(p: Parser, pos: int) -> tuple[int, Definition] | None:
     """A line ``name(a, b) = body``; None when the line is not a definition."""
     src = p.src
     end, name = parse_name(src, pos)
-    if not name or name in BRANCH_NAMES:
+    if not name or name in BRANCH_CONSTRUCTS:
         return None
     params: list[str] = []
     cursor = skip_space(src, end)
@@ -360,7 +358,7 @@ def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
     if not name:
         raise p.fail(f"unexpected '{p.source[pos]}': expected a layer such as conv3x3p1x64", pos)
     if end < len(src) and src[end] == "(":
-        if name in BRANCH_NAMES:
+        if name in BRANCH_CONSTRUCTS:
             return parse_branches(p, pos, name, end + 1, depth)
         return parse_call(p, pos, name, end + 1)
     return parse_layer(p, pos)
@@ -397,13 +395,8 @@ def parse_branches(p: Parser, pos: int, name: str, cursor: int, depth: int) -> t
             raise p.fail(f"expected '|' or ')' in {name}(...), found '{p.source[cursor]}'", cursor)
         cursor += 1
     cursor += 1
-    text = p.source[pos:cursor]
-    if name == "res":
-        if len(branches) > 2:
-            raise p.fail("res(body | shortcut) takes at most one shortcut", branches[2].pos)
-        shortcut = branches[1] if len(branches) == 2 else None
-        return cursor, Residual(branches[0], shortcut, text, pos)
-    return cursor, Concat(tuple(branches), text, pos)
+    BRANCH_CONSTRUCTS[name].check_branches(branches, p.fail)
+    return cursor, Branches(name, tuple(branches), p.source[pos:cursor], pos)
 
 
 def parse_call(p: Parser, pos: int, name: str, cursor: int) -> tuple[int, Call]:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from random import Random
 
@@ -62,6 +62,7 @@ from hypothesis import HealthCheck, event, given, note, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from torch import nn  # noqa: E402
 
+from convcalc.constructs import CONSTRUCTS  # noqa: E402
 from convcalc.engine import Settings, analyse  # noqa: E402
 from convcalc.errors import SpecError  # noqa: E402
 from convcalc.export import export_torch  # noqa: E402
@@ -575,25 +576,17 @@ def paired_modules(rows, sequential):
 
 
 def paired_row(row, module):
-    if row.call:  # a named block's class holds its one res/cat module, or its rows
-        if row.kind in ("res", "cat"):
-            (inner,) = module.children()
-            yield from paired_row(replace(row, call=False), inner)
-        else:
-            yield from paired_modules(row.children, module)
-    elif not row.is_block:
+    """A block's parts are found in its module the way its construct (convcalc/constructs) says."""
+    if not row.is_block:
         yield row, module
-    elif row.kind == "res":
-        body, shortcut = row.branches
-        yield from paired_modules(body, module.body)
-        if shortcut:
-            yield from paired_modules(shortcut, module.shortcut)
-    elif row.kind == "cat":
-        assert len(row.branches) == len(module.branches)
-        for branch, sub in zip(row.branches, module.branches):
-            yield from paired_modules(branch, sub)
-    else:
-        yield from paired_modules(row.children, module)
+        return
+    construct = CONSTRUCTS[row.kind]
+    if row.call and construct.TORCH_CLASS:  # a named block's class holds its one res/cat module
+        (module,) = module.children()
+    parts, submodules = construct.torch_branches(row), construct.torch_submodules(row, module)
+    assert len(parts) == len(submodules), f"{row.text}: {len(parts)} parts but {len(submodules)} modules"
+    for rows, sub in zip(parts, submodules):
+        yield from paired_modules(rows, sub)
 
 
 def exported_numbers(analysis, source: str, label, start, batch: int = BATCH) -> Measured:

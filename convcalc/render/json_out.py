@@ -6,6 +6,7 @@ import json
 import sys
 
 from .. import __version__
+from ..constructs import CONSTRUCTS
 from ..engine import Analysis, Field, Row
 from ..units import plain
 
@@ -114,7 +115,7 @@ def json_schema() -> str:
             "index": {"type": "string", "description": "1, 2, ...; 3.2 inside a repeat or block; 4.2.1 in a "
                                                       "res/cat branch"},
             "layer": {"type": "string", "description": "the layer as written (block parameters filled in)"},
-            "kind": {"type": "string", "description": "layer kind (conv, pool, ...) or repeat, res, cat, block"},
+            "kind": {"type": "string", "description": f"layer kind (conv, pool, ...) or {', '.join(CONSTRUCTS)}"},
             "read_as": {"type": ["string", "null"],
                         "description": "how the item was read, every value spelled out (conv k3 s1 p1 d1 g1 -> 64 "
                                        "filters, bias); null for a block (repeat, res, cat, named block)"},

@@ -1,0 +1,118 @@
+"""Block constructs (convcalc/constructs/*): every registered construct has its cases, exports,
+and a new construct is one module that the parser, the engine and the exporter pick up."""
+
+from __future__ import annotations
+
+import tomllib
+import types
+from pathlib import Path
+
+import pytest
+
+from convcalc.constructs import BRANCH_CONSTRUCTS, CONSTRUCTS
+from convcalc.constructs.base import merge_fields
+from convcalc.engine import analyse
+from convcalc.errors import SpecError
+from convcalc.export import export_torch
+from convcalc.syntax import STRAY_BAR, parse_document
+from convcalc.tensor import Tensor
+
+DATA = Path(__file__).parent / "data"
+DECLARED = ("KIND", "BRANCHES", "TORCH_CLASS", "TORCH_HELPER", "run", "torch_branches", "torch_submodules")
+
+
+def cases(kind: str) -> list[dict]:
+    return [case for path in sorted((DATA / kind).glob("*.toml")) for case in tomllib.loads(path.read_text())["case"]]
+
+
+def construct_cases(kind: str) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for case in cases(kind):
+        if "construct" in case:
+            assert case["construct"] in CONSTRUCTS, f"{case['name']}: no construct '{case['construct']}'"
+            found.setdefault(case["construct"], []).append(case)
+    return found
+
+
+EXPORTED = [pytest.param(case, id=case["name"]) for cases_ in construct_cases("valid").values() for case in cases_
+            if "export" in case.get("formats", ())]
+
+
+@pytest.mark.parametrize("name", CONSTRUCTS)
+def test_every_construct_has_golden_cases_and_an_export_check(name):
+    valid, invalid = construct_cases("valid").get(name, []), construct_cases("invalid").get(name, [])
+    assert valid, f"construct '{name}': add a valid case with construct = \"{name}\" to tests/data/valid"
+    assert invalid, f"construct '{name}': add an invalid case with construct = \"{name}\" to tests/data/invalid"
+    assert any("export" in case.get("formats", ()) for case in valid), \
+        f"construct '{name}': one valid case needs formats = [\"export\", ...]"
+
+
+@pytest.mark.parametrize("name", CONSTRUCTS)
+def test_every_construct_declares_the_same_names(name):
+    module = CONSTRUCTS[name]
+    missing = [attribute for attribute in DECLARED if not hasattr(module, attribute)]
+    assert not missing, f"constructs/{module.__name__.rsplit('.', 1)[-1]}.py lacks {missing}"
+    assert module.KIND == name
+    if module.BRANCHES:
+        assert callable(module.check_branches)
+        assert f"{name}(...)" in STRAY_BAR  # the parser's messages come from the table
+
+
+@pytest.mark.parametrize("case", EXPORTED)
+def test_construct_cases_export_to_pytorch(case, run_cli, run_json):
+    """The exported module builds in PyTorch with the case's parameters and output shape."""
+    torch = pytest.importorskip("torch", reason="needs PyTorch to run the exported module")
+    args = ["-i", case["input"], case["spec"]]
+    code = run_cli("export", *args).stdout
+    namespace = {"__name__": "exported"}
+    exec(compile(code, "<convcalc export>", "exec"), namespace)
+    model = namespace["Net"]().eval()
+    with torch.no_grad():
+        out = model(torch.zeros(namespace["INPUT_SHAPE"]))
+    total = run_json(*args)["total"]
+    assert tuple(out.shape[1:]) == tuple(case["expect"]["output"]) == tuple(total["output"])
+    assert sum(p.numel() for p in model.parameters()) == case["expect"]["params"] == total["params"]
+
+
+def added_construct() -> types.ModuleType:
+    """``add(a | b)``: a(x) + b(x), written as a next issue's construct would be."""
+    module = types.ModuleType("add")
+    module.KIND, module.BRANCHES, module.TORCH_CLASS = "add", True, "Add"
+    module.TORCH_HELPER = ("class Add(nn.Module):\n    def __init__(self, *parts):\n        super().__init__()\n"
+                           "        self.parts = nn.ModuleList(parts)\n\n    def forward(self, x):\n"
+                           "        return sum(part(x) for part in self.parts)\n")
+
+    def check_branches(branches, fail):
+        if len(branches) != 2:
+            raise fail("add(a | b) takes two branches", branches[0].pos)
+
+    def run(engine, item, tensor, field, scope, index):
+        results = [engine.sequence(branch, tensor, field, scope, f"{index}.{n}.")
+                   for n, branch in enumerate(item.branches, 1)]
+        if results[0][1] != results[1][1]:
+            raise engine.fail("add(...) branches must agree", item.pos)
+        merged, warnings = merge_fields([f for _, _, f in results], results[0][1], ["a", "b"])
+        return engine.block_result(item, scope, index, "add", tensor, results[0][1], merged,
+                                   branches=[rows for rows, _, _ in results], warnings=warnings,
+                                   explain=lambda: ["output = a + b"])
+
+    module.check_branches, module.run = check_branches, run
+    module.torch_branches = lambda row: list(row.branches)
+    module.torch_submodules = lambda row, built: list(built.parts)
+    return module
+
+
+def test_a_new_construct_is_one_module(monkeypatch):
+    add = added_construct()
+    monkeypatch.setitem(CONSTRUCTS, "add", add)
+    monkeypatch.setitem(BRANCH_CONSTRUCTS, "add", add)
+    document = parse_document("conv3p1x4, add(conv3p1 | conv1x1), relu")
+    analysis = analyse(document, Tensor(2, (8, 8)))
+    row = analysis.rows[1]
+    assert row.kind == "add" and row.output == Tensor(4, (8, 8))
+    assert row.params == (4 * 4 * 9 + 4) + (4 * 4 + 4)
+    assert row.field.size == (5, 5)  # conv3 then the wider branch's conv3
+    code = export_torch(analysis, "t", document.source, None)
+    assert "class Add(nn.Module):" in code and "        Add(  # add(conv3p1 | conv1x1) -> 4x8x8" in code
+    with pytest.raises(SpecError, match="add\\(a \\| b\\) takes two branches"):
+        parse_document("add(relu)")
