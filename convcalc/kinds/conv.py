@@ -9,7 +9,7 @@ from math import gcd
 from ..geometry import AxisStep, Window, same_padding
 from ..tensor import Tensor, format_dims
 from .base import (Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product, require_spatial,
-                   symmetric, times, torch_pads)
+                   symmetric, times, torch_pads, weight_costs)
 
 CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
 
@@ -218,11 +218,11 @@ def build_transposed(args: Args, tensor: Tensor) -> TransposedConv:
     return TransposedConv.build(args, tensor)
 
 
-KINDS = {
-    "conv": Kind(build_conv, CONV_OPTIONS, sizes=True, channels=True,
-                 summary="conv3x3s1p1x64: convolution (kernel, s stride, p padding, d dilation, g groups, x filters, nb no bias)"),
-    "dw": Kind(build_depthwise, CONV_OPTIONS.replace(" g", ""), sizes=True, channels=True,
-               summary="dw3x3s2p1: depthwise convolution (groups = channels; x<n> channel multiplier)"),
-    "tconv": Kind(build_transposed, "s p d g x nb op", sizes=True, channels=True,
-                  summary="tconv4x4s2p1x64: transposed convolution (op<n> output padding)"),
-}
+KINDS = (
+    Kind(("conv",), build_conv, weight_costs, CONV_OPTIONS, sizes=True, channels=True,
+         summary="conv3x3s1p1x64: convolution, kernel 3x3, stride 1, padding 1, 64 filters (conv1x7p0x3 per axis)"),
+    Kind(("dw",), build_depthwise, weight_costs, CONV_OPTIONS.replace(" g", ""), sizes=True, channels=True,
+         summary="dw3x3s2p1: depthwise convolution (groups = channels; x<n> channel multiplier)"),
+    Kind(("tconv",), build_transposed, weight_costs, "s p d g x nb op", sizes=True, channels=True,
+         summary="tconv4x4s2p1x64: transposed convolution (op<n> output padding)"),
+)
