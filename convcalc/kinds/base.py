@@ -9,9 +9,10 @@ item; the engine turns that into a positioned SpecError. They never see the pars
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, NamedTuple
+from typing import Callable
 
 from ..geometry import AxisStep, Window
 from ..tensor import AXIS_NAMES, Tensor, format_dims
@@ -59,22 +60,12 @@ COSTS = {
 }
 
 
-class Option(NamedTuple):
-    """One run of numbers in a layer item: the leading sizes (tag "") or an option.
-    ``pos`` and ``last_pos`` (where its last number starts) count from the item's start."""
-
-    tag: str
-    values: tuple
-    pos: int
-    last_pos: int
-
-
-class Options(NamedTuple):
-    """A layer item as its kind reads it: a frozen value, positions relative to the item."""
-
-    name: str
-    text: str
-    args: tuple[Option, ...]
+# Frozen values (namedtuples: cheaper to create at import than classes with annotations).
+Option = namedtuple("Option", "tag values pos last_pos")
+Option.__doc__ = """One run of numbers in a layer item: the leading sizes (tag "") or an option.
+``pos`` and ``last_pos`` (where its last number starts) count from the item's start."""
+Options = namedtuple("Options", "name text args")
+Options.__doc__ = """A layer item as its kind reads it (name, text, a tuple of Option): a frozen value."""
 
 
 class OptionError(Exception):
