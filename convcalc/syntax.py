@@ -39,7 +39,7 @@ COMMENT = "#"
 # Characters that end an item: what may follow a complete layer.
 ITEM_END = frozenset(",\n|)]#-") | SPACE
 # Option words (declared in the kinds' registry), longest first so that "psame" wins over "p".
-WORD_OPTIONS = tuple(sorted((tag for tag, (numbers, _) in OPTION_WORDS.items() if not numbers), key=len, reverse=True))
+WORD_OPTIONS = tuple(sorted((tag for tag, (numbers, *_) in OPTION_WORDS.items() if not numbers), key=len, reverse=True))
 OPTIONS = tuple(sorted(OPTION_WORDS, key=len, reverse=True))
 OPTION_HINT = ", ".join(tag for tag in OPTION_WORDS if tag not in NAME_WORDS)
 BRANCH_NAMES = ("res", "cat")

@@ -28,7 +28,7 @@ def cheatsheet() -> list[str]:
         example, _, what = kind.summary.partition(": ")
         lines.append(f"  {example:<16} {what}" if len(example) <= 16 else f"  {example}  {what}")
     words = [f"{tag}{'<n>' if numbers else ''} {meaning.split(' (')[0].split(':')[0]}"
-             for tag, (numbers, meaning) in OPTION_WORDS.items()]
+             for tag, (numbers, meaning, *_) in OPTION_WORDS.items()]
     line = "  options:"
     for word in words:
         if len(line) + len(word) > 88:

@@ -26,16 +26,18 @@ TAG_WORDS = {"s": "stride", "p": "padding", "d": "dilation", "op": "output paddi
 # Layer kinds whose PyTorch module name (Conv2d) is easily typed as an item: conv2d3x3.
 TORCH_MODULES = {"conv": "Conv", "tconv": "ConvTranspose"}
 
-# Every option word the parser knows, declared once: tag -> (takes numbers, meaning).
+# Every option word the parser knows, declared once:
+# tag -> (takes numbers, meaning, default when not written, least value).
 # Longer words win over their prefixes ("psame" over "p", "op" over nothing). Words that
 # take no number may follow a bare name directly ("inaffine" is "in" + "affine").
 OPTION_WORDS = {
-    "s": (True, "stride"), "p": (True, "padding"), "d": (True, "dilation"), "g": (True, "groups"),
-    "x": (True, "output channels (filters, or a depthwise channel multiplier)"),
-    "op": (True, "output padding (transposed conv)"), "nb": (False, "no bias"), "ceil": (False, "ceil mode (pooling)"),
-    "psame": (False, "'same' padding (TensorFlow)"), "pvalid": (False, "no padding"),
-    "pfull": (False, "full padding: dilation*(kernel-1) on both sides"),
-    "affine": (False, "learnable scale and shift (instance norm)"),
+    "s": (True, "stride", 1, 1), "p": (True, "padding", 0, 0), "d": (True, "dilation", 1, 1),
+    "g": (True, "groups", 1, 1), "x": (True, "output channels (filters, or a depthwise channel multiplier)", None, 1),
+    "op": (True, "output padding (transposed conv)", 0, 0), "nb": (False, "no bias", None, None),
+    "ceil": (False, "ceil mode (pooling)", None, None), "psame": (False, "'same' padding (TensorFlow)", None, None),
+    "pvalid": (False, "no padding", None, None),
+    "pfull": (False, "full padding: dilation*(kernel-1) on both sides", None, None),
+    "affine": (False, "learnable scale and shift (instance norm)", None, None),
 }
 # Words that only one kind reads right after its name: not listed in the unknown-option hint.
 NAME_WORDS = ("affine",)
@@ -269,6 +271,10 @@ class Args:
                              f"in '{self.item.text}'{hint}", tag)
         numbers = tuple(self.whole(tag, v, minimum) for v in values)
         return numbers * self.rank if len(numbers) == 1 else numbers
+
+    def option(self, tag: str) -> tuple[int, ...]:
+        """Option ``tag`` per spatial axis, with its default and least value from OPTION_WORDS."""
+        return self.axes(tag, *OPTION_WORDS[tag][2:])
 
     def scalar(self, tag: str, default, minimum: int) -> int:
         if tag not in self.values:

@@ -107,5 +107,6 @@ KINDS = (
     Kind(("gn",), build_norm, norm_costs, sizes=True, summary="gn32: group norm with 32 groups (2C parameters)"),
     Kind(("in",), build_norm, norm_costs, "affine",
          summary="in / inaffine: instance norm (PyTorch default: no parameters)"),
-    Kind(("lrn",), build_norm, lrn_costs, sizes=True, summary="lrn / lrn5: local response norm (size 5), no parameters"),
+    Kind(("lrn",), build_norm, lrn_costs, sizes=True,
+         summary="lrn / lrn5: local response norm (size 5), no parameters"),
 )

@@ -28,8 +28,8 @@ class Pool:
     def build(cls, args: Args, tensor: Tensor, mode: str) -> "Pool":
         require_spatial(args, tensor)
         kernel = args.axes("", None, minimum=1)
-        stride = args.axes("s", kernel, minimum=1)
-        dilation = args.axes("d", 1, minimum=1)
+        stride = args.axes("s", kernel, minimum=1)  # pooling's stride defaults to its kernel
+        dilation = args.option("d")
         padding = resolve_padding(args, tensor, kernel, stride, dilation)
         if not args.has("psame"):
             # PyTorch rejects padding beyond half the kernel (not the dilated window; torch 2.13).

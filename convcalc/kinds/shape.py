@@ -103,8 +103,9 @@ KINDS = (
     elementwise(("lrelu",), "nn.LeakyReLU(negative_slope={value})",
                 "lrelu / lrelu0.2: leaky ReLU (negative slope, default 0.01)", hooked=True,
                 value=(Fraction(1, 100), Fraction(10**9))),
-    elementwise(("dropout", "drop"), "nn.Dropout(p={value})", "dropout / dropout0.5 / drop0.5: shape kept, no parameters",
-                value=(Fraction(1, 2), Fraction(1))),
+    elementwise(("dropout", "drop"), "nn.Dropout(p={value})",
+                "dropout / dropout0.5 / drop0.5: shape kept, no parameters", value=(Fraction(1, 2), Fraction(1))),
     elementwise(("id",), "nn.Identity()", "id: identity"),
-    Kind(("pad",), build_pad, no_costs, sizes=True, summary="pad2 / pad1x2: zero padding on both sides (15x15 -> 19x19)"),
+    Kind(("pad",), build_pad, no_costs, sizes=True,
+         summary="pad2 / pad1x2: zero padding on both sides (15x15 -> 19x19)"),
 )
