@@ -22,15 +22,16 @@ __all__ = ["analyse", "compare", "export", "solve", "examples", "SpecError", "Re
 
 # Where each public name lives; loaded on first use (PEP 562).
 _HOME = {"analyse": "api", "compare": "api", "export": "api", "solve": "api", "examples": "api",
-         "SpecError": "errors", "Report": "report", "Comparison": "report", "Layer": "report", "Total": "report",
-         "ReceptiveField": "report", "Answer": "solve"}
+         "SpecError": "errors", "Report": "report", "Comparison": "report", "Layer": "views", "Total": "views",
+         "ReceptiveField": "views", "Answer": "solve"}
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from .api import analyse, compare, examples, export, solve
     from .errors import SpecError
-    from .report import Comparison, Layer, ReceptiveField, Report, Total
+    from .report import Comparison, Report
     from .solve import Answer
+    from .views import Layer, ReceptiveField, Total
 
 
 def __getattr__(name: str):

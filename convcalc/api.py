@@ -16,6 +16,7 @@ from .engine import DTYPE_BYTES, Settings
 from .errors import SpecError
 from .report import CONVENTION_NAMES, Comparison, Options, Report, build_report
 from .solve import Answer, SolveError
+from .solve import solve as solve_formula
 from .tensor import LAYOUTS
 
 def analyse(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None = None, layout: str = "chw",
@@ -79,8 +80,6 @@ def solve(*, W: int | None = None, K: int | None = None, S: int | None = None, P
     for name, value in known.items():
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise TypeError(f"{name} must be a whole number, got {value!r}")
-    from .solve import solve as solve_formula
-
     try:
         return solve_formula(known, same)
     except SolveError as error:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import replace
 
 import click
 
 from . import __version__
-from .engine import DTYPE_BYTES
+from .engine import DTYPE_BYTES, Settings
 from .errors import SpecError, printable
 from .report import CONVENTION_NAMES, Comparison, Options, Report, build_report
 from .sources import example_names, example_summary
@@ -149,7 +148,7 @@ def analysis_options(command):
                      help="Batch size for memory."),
         click.option("--dtype", type=click.Choice(list(DTYPE_BYTES)), default="float32", show_default=True,
                      help="Bytes per activation value for memory."),
-        click.option("--max-layers", type=Count(1), default=Options.max_layers, show_default=True,
+        click.option("--max-layers", type=Count(1), default=Settings.max_layers, show_default=True,
                      help="Refuse specs that expand (repeats, blocks) to more layers than this."),
     ]):
         with_options = option(with_options)
@@ -229,7 +228,7 @@ def run(spec, file, options, as_json, output_format, explain, depth, svg_file, h
     output_format = "json" if as_json else output_format
     if output_format != "table" and (svg_file or html_file):
         raise click.UsageError(f"--svg and --html save the table; they do not go with {output_format} output")
-    report = prepare(spec, file, replace(options, explain=explain, convention=convention))
+    report = prepare(spec, file, options.replace(explain=explain, convention=convention))
     if output_format == "json":
         from .render.json_out import render_json
 
@@ -243,9 +242,10 @@ def run(spec, file, options, as_json, output_format, explain, depth, svg_file, h
     else:
         from .render.table import render_table
 
-        reported(report.counter)  # a layer the convention cannot count: an error before any output
+        # A layer the convention cannot count is an error before any output.
+        compute = reported(lambda: report.compute_column(flops))
         render_table(report, depth, svg_file, html_file, notes=not quiet, warnings=not quiet, color=not no_color,
-                     flops=flops)
+                     compute=compute)
 
 
 @main.command("explain")
@@ -256,7 +256,7 @@ def explain_command(spec, file, options):
     """Walk through a network layer by layer, with every formula in your numbers."""
     from .render.walkthrough import render_walkthrough
 
-    click.echo(render_walkthrough(prepare(spec, file, replace(options, explain=True))))
+    click.echo(render_walkthrough(prepare(spec, file, options.replace(explain=True))))
 
 
 @main.command("compare")

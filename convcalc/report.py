@@ -10,132 +10,52 @@ rows, so the Python face and the JSON face cannot disagree. No I/O and no printi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from fractions import Fraction
 from functools import cached_property
-from typing import Callable
+from typing import TYPE_CHECKING
 
-from .engine import Analysis, Row, Settings, analyse
+from .engine import Analysis, Settings, analyse
 from .errors import SpecError
 from .sources import input_tensor, load_document
 from .syntax import Document
 from .tensor import format_dims
-from .units import plain
+from .units import plain, short_fraction
+
+if TYPE_CHECKING:
+    from .render.table import ComputeColumn
+    from .views import Layer, Total
 
 # The convention names, known without importing the conventions module.
 CONVENTION_NAMES = ("torchvision", "torchinfo", "ptflops", "torch")
 
 
-@dataclass(frozen=True)
 class Options:
     """How to analyse a spec: the options every analysing command shares (one object on the
-    CLI's commands; keyword arguments of the API)."""
+    CLI's commands; keyword arguments of the API). A plain class, as Report and Comparison:
+    a dataclass costs start-up time to create."""
 
-    input: str | None = None  # --input in ``layout`` order; None: the file's input line, else the default
-    layout: str = "chw"
-    batch: int = 1
-    dtype: str = "float32"
-    strict: bool = False
-    explain: bool = False
-    max_layers: int = Settings.max_layers
-    convention: str = "torchvision"
+    __slots__ = ("input", "layout", "batch", "dtype", "strict", "explain", "max_layers", "convention")
+
+    def __init__(self, input: str | None = None, layout: str = "chw", batch: int = 1, dtype: str = "float32",
+                 strict: bool = False, explain: bool = False, max_layers: int = Settings.max_layers,
+                 convention: str = "torchvision"):
+        self.input = input  # --input in ``layout`` order; None: the file's input line, else the default
+        self.layout = layout
+        self.batch = batch
+        self.dtype = dtype
+        self.strict = strict
+        self.explain = explain
+        self.max_layers = max_layers
+        self.convention = convention
+
+    def replace(self, **changes) -> "Options":
+        return Options(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
     def settings(self) -> Settings:
         return Settings(batch=self.batch, dtype=self.dtype, strict=self.strict, explain=self.explain,
                         max_layers=self.max_layers)
 
 
-@dataclass(frozen=True)
-class ComputeColumn:
-    """What the table's compute column shows: its header, a note for the caption, each row's count."""
-
-    header: str
-    note: str
-    count: Callable[[Row], int]
-
-
-DEFAULT_COMPUTE = ComputeColumn(
-    "MACs", "MACs = multiply-adds of conv/linear (no bias; torchvision convention), FLOPs = 2 x MACs",
-    lambda row: row.macs)
-
-
-def frozen(value):
-    """JSON lists as tuples, all the way down."""
-    return tuple(frozen(item) for item in value) if isinstance(value, list) else value
-
-
-@dataclass(frozen=True)
-class ReceptiveField:
-    """One number per spatial axis (Araujo et al.): field size, jump, start, effective padding and stride."""
-
-    size: tuple
-    jump: tuple
-    start: tuple
-    effective_padding: tuple
-    effective_stride: tuple
-
-    @classmethod
-    def from_dict(cls, document: dict) -> "ReceptiveField":
-        return cls(**{key: frozen(value) for key, value in document.items()})
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One row of the report, as its ``--json`` object: a layer, or a block holding its rows
-    (``children`` for a repeat or named block, ``branches`` for res and cat)."""
-
-    index: str
-    layer: str
-    kind: str
-    read_as: str | None
-    output: tuple[int, ...]  # in the report's layout
-    params: int
-    buffers: int
-    macs: int
-    flops: int
-    memory_bytes: int
-    receptive_field: ReceptiveField
-    padding: tuple[tuple[int, int], ...] | None
-    fit: str  # "exact" or "non-integer"
-    exact_output: tuple | None
-    warnings: tuple[str, ...]
-    explain: tuple[str, ...] = ()
-    children: tuple["Layer", ...] = ()
-    branches: tuple[tuple["Layer", ...], ...] = ()
-
-    @classmethod
-    def from_dict(cls, document: dict) -> "Layer":
-        values = {key: frozen(value) for key, value in document.items()}
-        values["receptive_field"] = ReceptiveField.from_dict(document["receptive_field"])
-        values["children"] = tuple(cls.from_dict(child) for child in document.get("children", ()))
-        values["branches"] = tuple(tuple(cls.from_dict(row) for row in branch)
-                                   for branch in document.get("branches", ()))
-        return cls(**values)
-
-
-@dataclass(frozen=True)
-class Total:
-    """The network's totals, as the ``--json`` document's ``total``."""
-
-    params: int
-    trainable_params: int
-    buffers: int
-    macs: int
-    flops: int
-    memory_bytes: int
-    output: tuple[int, ...]
-    receptive_field: ReceptiveField
-    non_integer_layers: int
-
-    @classmethod
-    def from_dict(cls, document: dict) -> "Total":
-        values = {key: frozen(value) for key, value in document.items()}
-        values["receptive_field"] = ReceptiveField.from_dict(document["receptive_field"])
-        return cls(**values)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
 class Report:
     """One analysed spec: what every output format and the Python API show.
 
@@ -143,11 +63,12 @@ class Report:
     report shows as convcalc's table (``repr``, or rich's console), in Jupyter as an HTML table.
     """
 
-    document: Document  # the parsed spec (internal: renderers and the exporter read it)
-    analysis: Analysis  # the engine's rows (internal)
-    options: Options
-    input_note: str | None = None  # said when the input was assumed or may be in the other layout
-    _checked: dict = dataclass_field(default_factory=dict, compare=False)
+    def __init__(self, document: Document, analysis: Analysis, options: Options, input_note: str | None = None):
+        self.document = document  # the parsed spec (internal: renderers and the exporter read it)
+        self.analysis = analysis  # the engine's rows (internal)
+        self.options = options
+        self.input_note = input_note  # said when the input was assumed or may be in the other layout
+        self._checked: dict = {}  # conventions already checked on every layer
 
     @property
     def layout(self) -> str:
@@ -166,12 +87,15 @@ class Report:
     def layers(self) -> tuple[Layer, ...]:
         """The top-level rows (blocks hold theirs), as in ``--json`` ``layers``."""
         from .render.json_out import row_json
+        from .views import Layer
 
         return tuple(Layer.from_dict(row_json(row, self.layout)) for row in self.analysis.rows)
 
     @cached_property
     def total(self) -> Total:
+        """The totals, as in ``--json`` ``total``."""
         from .render.json_out import total_json
+        from .views import Total
 
         return Total.from_dict(total_json(self.analysis, self.layout))
 
@@ -240,6 +164,8 @@ class Report:
 
     def compute_column(self, flops: bool = False) -> ComputeColumn:
         """The table's compute column under the report's convention (FLOPs with ``flops``)."""
+        from .render.table import DEFAULT_COMPUTE, ComputeColumn
+
         name = self.convention
         if name == "torchvision" and not flops:
             return DEFAULT_COMPUTE
@@ -291,14 +217,11 @@ def build_report(spec: str | None, options: Options, file: str | None = None) ->
     return Report(document, analyse(document, start.tensor, options.settings()), options, start.note)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Comparison:
     """``convcalc compare``: two designs' totals side by side, with the ratios B : A."""
 
-    a_name: str
-    b_name: str
-    a: Report
-    b: Report
+    def __init__(self, a_name: str, b_name: str, a: Report, b: Report):
+        self.a_name, self.b_name, self.a, self.b = a_name, b_name, a, b
 
     def metrics(self) -> list[tuple[str, object, object]]:
         """(label, A's value, B's value) for every compared total."""
@@ -334,8 +257,6 @@ class Comparison:
 
 
 def metrics(report: Report) -> list[tuple[str, object]]:
-    from .units import short_fraction
-
     total, layout = report.analysis.total, report.layout
     return [
         ("input", format_dims(report.analysis.input.dims(layout))),

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from ..report import Comparison
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Comparison
+
 
 # A reduced ratio is shown when both its terms are at most this (25 : 18, not 1601 : 1154).
 READABLE_TERM = 1000

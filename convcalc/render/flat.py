@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from ..engine import Row
-from ..report import Report
 from ..tensor import format_dims
 from ..units import short_fraction
+
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Report
 
 CSV_COLUMNS = ("index", "depth", "layer", "kind", "output", "params", "buffers", "macs", "flops", "memory_bytes",
                "rf_size", "rf_jump", "fit")

@@ -6,14 +6,32 @@ import io
 import os
 import shutil
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
 from ..engine import DTYPE_BYTES, Field, Row
-from ..report import ComputeColumn, Report
 from ..tensor import format_dims
 from ..units import human_bytes, human_count, short_fraction
 
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Report
+
 CAPTION = ("{compute}. Params exclude BN running stats (buffers). Memory = output activations x batch x {bytes} B "
            "({dtype}). RF = receptive field size / jump in input pixels.")
+
+
+@dataclass(frozen=True)
+class ComputeColumn:
+    """What the compute column shows: its header, a note for the caption, and each row's count."""
+
+    header: str
+    note: str
+    count: Callable[[Row], int]
+
+
+DEFAULT_COMPUTE = ComputeColumn(
+    "MACs", "MACs = multiply-adds of conv/linear (no bias; torchvision convention), FLOPs = 2 x MACs",
+    lambda row: row.macs)
 
 
 def axes_text(values) -> str:
@@ -168,12 +186,12 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
 
 def render_table(report: Report, depth: int | None = None, svg_file: str | None = None,
                  html_file: str | None = None, notes: bool = True, warnings: bool = True, color: bool = True,
-                 flops: bool = False) -> None:
+                 compute: ComputeColumn | None = None) -> None:
     # Piped output is not folded to 80 columns unless COLUMNS asks for it.
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
     # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
     console = make_console(color, width=width, record=bool(svg_file or html_file))
-    for part in table_parts(report, console.width < 110, depth, notes, warnings, report.compute_column(flops)):
+    for part in table_parts(report, console.width < 110, depth, notes, warnings, compute):
         console.print(part)
     pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
                 (html_file, lambda path: console.save_html(path, clear=False)))

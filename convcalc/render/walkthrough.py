@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..engine import Row
-from ..report import Report
 from ..tensor import Tensor, format_dims
 from ..units import human_bytes
+
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Report
 
 
 def render_walkthrough(report: Report) -> str:
