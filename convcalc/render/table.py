@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import sys
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..engine import DTYPE_BYTES, Analysis, Field, Row
+from ..engine import DTYPE_BYTES, Field, Row
 from ..tensor import format_dims
 from ..units import human_bytes, human_count, short_fraction
+
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Report
 
 CAPTION = ("{compute}. Params exclude BN running stats (buffers). Memory = output activations x batch x {bytes} B "
            "({dtype}). RF = receptive field size / jump in input pixels.")
@@ -122,19 +127,16 @@ def capped(items: list, limit: int, noun: str) -> list:
     return [*items[:half], (None, f"{len(items) - 2 * half:,} {noun} not shown"), *items[-half:]]
 
 
-def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
-                 svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
-                 color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE) -> None:
+def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: bool = True,
+                warnings: bool = True, compute: ComputeColumn | None = None) -> list:
+    """The table, the exact totals line, then the notes and the warnings, as rich renderables."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    # Piped output is not folded to 80 columns unless COLUMNS asks for it.
-    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
-    # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
-    console = make_console(color, width=width, record=bool(svg_file or html_file))
+    analysis, layout = report.analysis, report.layout
+    compute = compute or report.compute_column()
     tick, warn, *branch_guides = glyphs()
-    narrow = console.width < 110
     table = Table(
         box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
         pad_edge=not narrow,
@@ -170,17 +172,27 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
         )
         if row.explanation:
             table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
-    console.print(table)
-    console.print(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} {compute.header}, "
-                  f"{total.memory_bytes:,} bytes of activations")
-    for note in notes:
-        console.print(Text(f"note: {note}", style="dim"))
+    parts = [table, Text(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} "
+                         f"{compute.header}, {total.memory_bytes:,} bytes of activations")]
+    parts += [Text(f"note: {note}", style="dim") for note in (report.notes if notes else ())]
     listed = [(row, warning) for row, _ in tree_rows(analysis.rows, None) if warnings for warning in row.warnings]
     for row, warning in capped(listed, TABLE_WARNINGS, "warnings"):
         if row is None:
-            console.print(Text(f"... {warning} (--json lists every one)", style="dim"))
+            parts.append(Text(f"... {warning} (--json lists every one)", style="dim"))
             continue
-        console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
+        parts.append(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
+    return parts
+
+
+def render_table(report: Report, depth: int | None = None, svg_file: str | None = None,
+                 html_file: str | None = None, notes: bool = True, warnings: bool = True, color: bool = True,
+                 compute: ComputeColumn | None = None) -> None:
+    # Piped output is not folded to 80 columns unless COLUMNS asks for it.
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+    # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
+    console = make_console(color, width=width, record=bool(svg_file or html_file))
+    for part in table_parts(report, console.width < 110, depth, notes, warnings, compute):
+        console.print(part)
     pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
                 (html_file, lambda path: console.save_html(path, clear=False)))
     for path, save in pictures:
@@ -190,3 +202,31 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
         except OSError as error:
             # A full disk shows only on closing the file, where the error does not name it.
             raise OSError(error.errno, error.strerror, path) from None
+
+
+def captured(parts: list, width: int, html: bool = False) -> str:
+    """Renderables printed into a string: plain text at ``width``, or an HTML page with the styles."""
+    console = make_console(html, file=io.StringIO(), width=width, record=html, force_terminal=html)
+    for part in parts:
+        console.print(part)
+    if not html:
+        return console.file.getvalue()
+    return console.export_html(inline_styles=True, code_format=HTML_FORMAT)
+
+
+# Jupyter's output area is about this many characters wide.
+HTML_WIDTH = 130
+# A fragment, not a page: Jupyter places it in its output area.
+HTML_FORMAT = ('<pre style="font-family: Menlo, \'DejaVu Sans Mono\', consolas, \'Courier New\', monospace; '
+               'line-height: 1.2">{code}</pre>')
+
+
+def table_text(report: Report) -> str:
+    """The table as plain text at the terminal's width: repr() of a report."""
+    width = shutil.get_terminal_size().columns
+    return captured(table_parts(report, width < 110), width)
+
+
+def table_html(report: Report) -> str:
+    """The table as HTML with its colours: a report in Jupyter."""
+    return captured(table_parts(report, False), HTML_WIDTH, html=True)
