@@ -122,9 +122,33 @@ def capped(items: list, limit: int, noun: str) -> list:
     return [*items[:half], (None, f"{len(items) - 2 * half:,} {noun} not shown"), *items[-half:]]
 
 
+BAR_CELLS = 10
+BAR_MEASURES = {"params": lambda row: row.params, "memory": lambda row: row.memory_bytes}
+
+
+def share_bar(part: int, whole: int, unicode: bool = True) -> str:
+    """A row's share of the whole as a 10-cell bar (eighths of a cell) and a percentage."""
+    share = part / whole if whole else 0.0
+    eighths = round(share * BAR_CELLS * 8)
+    if unicode:
+        bar = "\u2588" * (eighths // 8) + ("" if eighths % 8 == 0 else "\u258f\u258e\u258d\u258c\u258b\u258a\u2589"[eighths % 8 - 1])
+    else:
+        bar = "#" * round(share * BAR_CELLS)
+    return f"{bar:<{BAR_CELLS}} {share:>4.0%}"
+
+
+def save_html_with_diagram(console, path: str, analysis: Analysis, layout: str, depth: int | None) -> None:
+    """The table's HTML page with the network's diagram above the table."""
+    from .draw import html_with_diagram, render_diagram
+
+    html = html_with_diagram(console.export_html(clear=False), render_diagram(analysis, layout, depth).svg)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(html)
+
+
 def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
                  svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
-                 color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE) -> None:
+                 color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE, bars: str | None = None) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -157,6 +181,10 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
+    measure = BAR_MEASURES.get(bars, compute.count) if bars else None
+    if measure:
+        table.add_column(f"Share of {bars}", footer="100%", no_wrap=True)
+        whole = sum(measure(row) for row in analysis.rows)
     for row, guide in capped(list(tree_rows(analysis.rows, depth, branch_guides=tuple(branch_guides))), TABLE_ROWS,
                              "rows"):
         if row is None:
@@ -166,6 +194,7 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
             row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
+            *([share_bar(measure(row), whole, tick != "ok")] if measure else []),
             style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
         )
         if row.explanation:
@@ -182,7 +211,7 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
             continue
         console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
     pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
-                (html_file, lambda path: console.save_html(path, clear=False)))
+                (html_file, lambda path: save_html_with_diagram(console, path, analysis, layout, depth)))
     for path, save in pictures:
         try:
             if path:
