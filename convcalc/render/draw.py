@@ -3,7 +3,7 @@
 Feature maps are boxes whose size follows the tensor on a compressed scale: height ~ sqrt(H),
 depth (3-D style) ~ sqrt(W), width ~ log2(C), so that 3x224x224 and 2048x7x7 both read. Layers
 that keep the shape and compute nothing (norms, activations, dropout) are listed under the box
-before them. Blocks are framed: a block with branches (res, cat and any other branch construct)
+before them (after an open block: in its frame's title). Blocks are framed: a block with branches (res, cat and any other branch construct)
 shows its branches stacked between a fork and a merge node; a repeat or named block shows its
 rows in a frame; a block folded by --depth is one hatched box (``x N`` for a repeat).
 
@@ -220,9 +220,17 @@ class Frame(Node):
     def boxes(self) -> int:
         return self.inner.boxes()
 
+    def followed_by(self, name: str) -> "Frame":
+        return Frame(then(self.title, name), self.inner)
+
     def draw(self, canvas: Canvas, x: float, y: float) -> None:
         frame(canvas, x, y + self.top, self.width, self.bottom - self.top, self.title)
         self.inner.draw(canvas, x + PAD, y)
+
+
+def then(title: str, name: str) -> str:
+    """A frame's title with a shape-keeping layer after the block named: ``... -> 64x56x56, then relu``."""
+    return f"{title}, {name}" if ", then " in title else f"{title}, then {name}"
 
 
 def frame(canvas: Canvas, x: float, top: float, width: float, height: float, title: str) -> None:
@@ -259,6 +267,9 @@ class Branches(Node):
 
     def boxes(self) -> int:
         return sum(b.boxes() for b in self.branches)
+
+    def followed_by(self, name: str) -> "Branches":
+        return Branches(then(self.title, name), self.symbol, self.branches)
 
     def draw(self, canvas: Canvas, x: float, y: float) -> None:
         frame(canvas, x, y + self.top, self.width, self.bottom - self.top, self.title)
@@ -363,8 +374,8 @@ class Builder:
             if keeps_shape(row):
                 if nodes and isinstance(nodes[-1], Box):
                     nodes[-1] = with_extra(nodes[-1], [row])
-                elif nodes:
-                    nodes.append(self.node(row, 0))
+                elif nodes:  # after an open block: named in its frame's title (the relu after a sum)
+                    nodes[-1] = nodes[-1].followed_by(row.kind)
                 else:
                     pending.append(row)
                 continue
@@ -523,7 +534,7 @@ def render_diagram(analysis: Analysis, layout: str = "chw", depth: int | None = 
                f"{total.params:,} parameters ({human_count(total.params)}), {human_count(total.macs)} MACs "
                f"({human_count(2 * total.macs)} FLOPs). Box height ~ \u221aH, "
                f"{DEPTH_NOTE if style == '3d' else ''}width ~ log2 C; "
-               f"layers that keep the shape (norms, activations, dropout) are listed under the box before them.")
+               f"layers that keep the shape (norms, activations, dropout) are listed with the box or block before them.")
     for text in wrap_text(caption, LABEL_SIZE, width - 2 * MARGIN):
         y_cursor += LABEL_SIZE * LINE
         canvas.text(MARGIN, y_cursor - 3, text, LABEL_SIZE, "caption", anchor="start")
