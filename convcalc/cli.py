@@ -211,13 +211,15 @@ NO_SOLUTION = 1
 @click.option("--convention", type=click.Choice(list(CONVENTION_NAMES)), default="torchvision", show_default=True,
               help="How compute is counted (see `convcalc conventions`): torchvision, torchinfo, ptflops, torch.")
 @click.option("--flops", is_flag=True, help="Show FLOPs (2 per multiply-add under the convention) instead of MACs.")
+@click.option("--bars", type=click.Choice(["params", "macs", "memory"]), default=None,
+              help="Table: add a column drawing each row's share of params, MACs or memory as a bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the result: no notes or warnings under the table, none on "
                                                     "stderr.")
 @click.option("--no-color", is_flag=True, help="No colour or styles in the table (NO_COLOR does the same).")
 @click.option("--list-examples", is_flag=True, help="List the shipped example networks and exit.")
 @click.version_option(__version__, "--version", prog_name="convcalc")
-def run(spec, file, options, as_json, output_format, explain, depth, svg_file, html_file, convention, flops, quiet,
-        no_color, list_examples):
+def run(spec, file, options, as_json, output_format, explain, depth, svg_file, html_file, convention, flops, bars,
+        quiet, no_color, list_examples):
     """Shapes, receptive fields, parameters, multiply-adds and memory of a CNN, layer by layer.
 
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
@@ -248,7 +250,46 @@ def run(spec, file, options, as_json, output_format, explain, depth, svg_file, h
         # A layer the convention cannot count is an error before any output.
         compute = reported(lambda: report.compute_column(flops))
         render_table(report, depth, svg_file, html_file, notes=not quiet, warnings=not quiet, color=not no_color,
-                     compute=compute)
+                     compute=compute, bars=bars)
+
+
+@main.command("draw")
+@click.argument("spec", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
+@analysis_options
+@click.option("-o", "--output", "output", metavar="FILE", required=True, callback=writable,
+              help="Where to write the picture: .svg, or .pdf / .png with cairosvg (pip install 'convcalc[draw]').")
+@click.option("--style", type=click.Choice(["auto", "3d", "flat"]), default="auto", show_default=True,
+              help="3d: boxes as in the AlexNet figure; flat: 2-D blocks for deep networks; auto: 3d for small plain "
+                   "networks.")
+@click.option("--depth", type=Count(1), default=None,
+              help="Open blocks only N levels deep, the rest folded into one box each (as in the table).")
+@click.option("--field", "field_layer", metavar="LAYER",
+              help="Draw one output unit's receptive field of row LAYER (5, 4.2.1) over the input instead.")
+def draw_command(spec, file, options, output, style, depth, field_layer):
+    """Draw the network as a diagram for a paper or slides (SVG; PDF or PNG with cairosvg)."""
+    from .render.draw import DrawFailed, render_diagram, write_picture
+
+    report = prepare(spec, file, options)
+    analysis, layout = report.analysis, report.layout
+    try:
+        if field_layer is not None:
+            from .render.field_picture import UnknownLayer, render_field_svg
+
+            try:
+                svg = render_field_svg(analysis, field_layer, layout)
+            except UnknownLayer as error:
+                raise DrawFailed(str(error)) from None
+        else:
+            diagram = render_diagram(analysis, layout, depth, style, title=report.document.label or spec)
+            svg = diagram.svg
+            for note in diagram.notes:
+                click.echo(f"convcalc: note: {note}", err=True)
+        write_picture(svg, output)
+    except DrawFailed as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, output) from None
 
 
 @main.command("explain")

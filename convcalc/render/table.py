@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from ..engine import DTYPE_BYTES, Field, Row
+from ..engine import DTYPE_BYTES, Analysis, Field, Row
 from ..tensor import format_dims
 from ..units import human_bytes, human_count, short_fraction
 
@@ -127,8 +127,32 @@ def capped(items: list, limit: int, noun: str) -> list:
     return [*items[:half], (None, f"{len(items) - 2 * half:,} {noun} not shown"), *items[-half:]]
 
 
+BAR_CELLS = 10
+BAR_MEASURES = {"params": lambda row: row.params, "memory": lambda row: row.memory_bytes}
+
+
+def share_bar(part: int, whole: int, unicode: bool = True) -> str:
+    """A row's share of the whole as a 10-cell bar (eighths of a cell) and a percentage."""
+    share = part / whole if whole else 0.0
+    eighths = round(share * BAR_CELLS * 8)
+    if unicode:
+        bar = "\u2588" * (eighths // 8) + ("" if eighths % 8 == 0 else "\u258f\u258e\u258d\u258c\u258b\u258a\u2589"[eighths % 8 - 1])
+    else:
+        bar = "#" * round(share * BAR_CELLS)
+    return f"{bar:<{BAR_CELLS}} {share:>4.0%}"
+
+
+def save_html_with_diagram(console, path: str, analysis: Analysis, layout: str, depth: int | None) -> None:
+    """The table's HTML page with the network's diagram above the table."""
+    from .draw import html_with_diagram, render_diagram
+
+    html = html_with_diagram(console.export_html(clear=False), render_diagram(analysis, layout, depth).svg)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(html)
+
+
 def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: bool = True,
-                warnings: bool = True, compute: ComputeColumn | None = None) -> list:
+                warnings: bool = True, compute: ComputeColumn | None = None, bars: str | None = None) -> list:
     """The table, the exact totals line, then the notes and the warnings, as rich renderables."""
     from rich import box
     from rich.table import Table
@@ -159,6 +183,10 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
+    measure = BAR_MEASURES.get(bars, compute.count) if bars else None
+    if measure:
+        table.add_column(f"Share of {bars}", footer="100%", no_wrap=True)
+        whole = sum(measure(row) for row in analysis.rows)
     for row, guide in capped(list(tree_rows(analysis.rows, depth, branch_guides=tuple(branch_guides))), TABLE_ROWS,
                              "rows"):
         if row is None:
@@ -168,6 +196,7 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
             row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
+            *([share_bar(measure(row), whole, tick != "ok")] if measure else []),
             style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
         )
         if row.explanation:
@@ -186,15 +215,15 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
 
 def render_table(report: Report, depth: int | None = None, svg_file: str | None = None,
                  html_file: str | None = None, notes: bool = True, warnings: bool = True, color: bool = True,
-                 compute: ComputeColumn | None = None) -> None:
+                 compute: ComputeColumn | None = None, bars: str | None = None) -> None:
     # Piped output is not folded to 80 columns unless COLUMNS asks for it.
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
     # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
     console = make_console(color, width=width, record=bool(svg_file or html_file))
-    for part in table_parts(report, console.width < 110, depth, notes, warnings, compute):
+    for part in table_parts(report, console.width < 110, depth, notes, warnings, compute, bars):
         console.print(part)
     pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
-                (html_file, lambda path: console.save_html(path, clear=False)))
+                (html_file, lambda path: save_html_with_diagram(console, path, report.analysis, report.layout, depth)))
     for path, save in pictures:
         try:
             if path:
