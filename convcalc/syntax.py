@@ -44,7 +44,9 @@ OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
 # Layer names that end in a digit, so the digit is not read as a size.
 NAMES_WITH_DIGITS = ("relu6",)
 OPENERS = {")": "(", "]": "["}
-STRAY_BAR = f"'|' separates branches only directly inside {listed((f'{n}(...)' for n in BRANCH_CONSTRUCTS), 'or')}"
+# side(...) and aux(...) are written with parentheses but hold one head: '|' is not theirs.
+STRAY_BAR = f"'|' separates branches only directly inside " \
+            f"{listed((f'{n}(...)' for n, m in BRANCH_CONSTRUCTS.items() if not getattr(m, 'ONE_HEAD', False)), 'or')}"
 # Guards against pathological input (a spec nested 10,000 brackets deep, a
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100

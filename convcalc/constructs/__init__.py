@@ -20,9 +20,9 @@ this table), only ``base``.
 
 from __future__ import annotations
 
-from . import call, cat, repeat, res
+from . import aux, call, cat, mul, repeat, res, side, split
 
-CONSTRUCTS = {module.KIND: module for module in (repeat, res, cat, call)}
+CONSTRUCTS = {module.KIND: module for module in (repeat, res, cat, mul, split, side, aux, call)}
 # Constructs written name(a | b | ...), by name.
 BRANCH_CONSTRUCTS = {kind: module for kind, module in CONSTRUCTS.items() if module.BRANCHES}
 

@@ -153,7 +153,8 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     table.add_column("Output", footer=format_dims(total.output.dims(layout)), no_wrap=True)
     table.add_column("RF", justify="right", footer=field_text(total.field), no_wrap=True)
     table.add_column("Params", justify="right", footer=human_count(total.params), no_wrap=True)
-    total_compute = sum(compute.count(row) for row in analysis.rows)
+    # Training-only rows (aux) show their compute, but it is not in the inference total.
+    total_compute = sum(compute.count(row) for row in analysis.rows if not row.training_only)
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
@@ -162,11 +163,15 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
         if row is None:
             table.add_row("", Text(f"... {guide} (--json or --format csv lists every row)", style="dim"))
             continue
+        head = ""
+        if row.head_output is not None:  # side / aux: the head's own output beside the main path's
+            head = f" -> {format_dims(row.head_output.dims(layout))}" + (" [training only]" if row.training_only else "")
         table.add_row(
-            row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
+            row.index, Text(guide + layer_text(row) + head), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
-            style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
+            style="bold yellow" if row.fit != "exact" and not row.is_block else
+            ("bold" if row.is_block else ("dim" if row.training_only else None)),
         )
         if row.explanation:
             table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
@@ -175,6 +180,12 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
                   f"{total.memory_bytes:,} bytes of activations")
     for note in notes:
         console.print(Text(f"note: {note}", style="dim"))
+    for row, _ in tree_rows(analysis.rows, None):
+        for note in row.notes:
+            console.print(Text(f"note: layer {row.index} '{row.text}': {note}", style="dim"))
+    if any(row.training_only for row in analysis.leaves()):
+        console.print(Text("note: aux(...) heads run in training only: their params are in the total, their "
+                           f"{compute.header} and memory are not", style="dim"))
     listed = [(row, warning) for row, _ in tree_rows(analysis.rows, None) if warnings for warning in row.warnings]
     for row, warning in capped(listed, TABLE_WARNINGS, "warnings"):
         if row is None:
