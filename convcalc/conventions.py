@@ -119,10 +119,14 @@ NOT_REPRODUCED = {
 def by_cause(analysis: Analysis, convention: Convention) -> dict[str, int]:
     totals = dict.fromkeys(CAUSES, 0)
     for row in analysis.leaves():
+        if row.training_only:
+            continue  # aux(...): the tools count a model in eval mode, where it does not run
         for cause, count in convention.counts(row).items():
             totals[cause] += count
     return totals
 
 
 def row_total(row: Row, convention: Convention) -> int:
-    return sum(sum(convention.counts(leaf).values()) for leaf in row.leaves())
+    # A block's count leaves out the training-only rows inside it, as its MACs do.
+    return sum(sum(convention.counts(leaf).values()) for leaf in row.leaves()
+               if row.training_only or not leaf.training_only)

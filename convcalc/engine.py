@@ -67,9 +67,9 @@ class Field:
 class Row:
     """One layer, or one block (repeat, res, cat, named block) holding its rows.
 
-    A block's numbers are the sums of the layers inside it; ``children`` holds a
-    repeat's or named block's rows, ``branches`` a res's (body, shortcut) or a
-    cat's branches.
+    A block's numbers are the sums of the layers inside it (what each adds: ``counted``);
+    ``children`` holds a repeat's or named block's rows, ``branches`` a res's (body, shortcut),
+    a cat's, mul's or split's branches, or a side's or aux's one head.
     """
 
     index: str
@@ -98,10 +98,26 @@ class Row:
     pos: int = 0  # where the layer is written in the spec
     # How a layer's item was read, every value spelled out (kinds' read_as); None for blocks.
     read_as: str | None = None
+    # A side or aux head's own output (the row's ``output`` is the main path, which goes on from
+    # the head's input); None for every other row.
+    head_output: Tensor | None = None
+    # True for an aux(...) row and every row inside it: run in training only, so its parameters
+    # count but its MACs and memory are not in the inference totals (``counted``).
+    training_only: bool = False
+    # Remarks that are not warnings (a gate that sees the whole input).
+    notes: tuple[str, ...] = ()
 
     @property
     def is_block(self) -> bool:
         return bool(self.children or self.branches)
+
+    def counted(self) -> tuple[int, int, int, int]:
+        """What the row adds to its block's and the network's totals: (params, buffers, MACs,
+        memory). A training-only row (aux) adds its parameters and buffers, not its compute
+        or memory: those are not spent at inference."""
+        if self.training_only:
+            return self.params, self.buffers, 0, 0
+        return self.params, self.buffers, self.macs, self.memory_bytes
 
     def contents(self) -> tuple["Row", ...]:
         return self.children + tuple(row for branch in self.branches for row in branch)
@@ -120,13 +136,22 @@ def block_row(index: str, text: str, kind: str, tensor: Tensor, output: Tensor, 
     """A block's row: the sums of what it holds."""
     children, branches = tuple(children), tuple(tuple(b) for b in branches)
     inner = children + tuple(row for branch in branches for row in branch)
+    params, buffers, macs, memory = counted_sums(inner)
     return Row(
         index=index, text=text, kind=kind, output=output, field=field, input=tensor,
-        params=sum(r.params for r in inner), buffers=sum(r.buffers for r in inner),
-        macs=sum(r.macs for r in inner), memory_bytes=sum(r.memory_bytes for r in inner),
+        params=params, buffers=buffers, macs=macs, memory_bytes=memory,
         fit="exact" if all(r.fit == "exact" for r in inner) else "non-integer",
         warnings=tuple(warnings), children=children, branches=branches,
     )
+
+
+def counted_sums(rows) -> tuple[int, int, int, int]:
+    """(params, buffers, MACs, memory) that the rows add up to (``Row.counted``)."""
+    sums = [0, 0, 0, 0]
+    for row in rows:
+        for n, value in enumerate(row.counted()):
+            sums[n] += value
+    return sums[0], sums[1], sums[2], sums[3]
 
 
 @dataclass(frozen=True)
@@ -152,6 +177,15 @@ class Analysis:
         """Every layer row, in forward order, however deep in blocks."""
         for row in self.rows:
             yield from row.leaves()
+
+    def heads(self):
+        """The side and aux rows, however deep in blocks: the network's extra outputs."""
+        def walk(rows):
+            for row in rows:
+                if row.head_output is not None:
+                    yield row
+                yield from walk(row.contents())
+        yield from walk(self.rows)
 
 
 @dataclass(frozen=True)
@@ -180,10 +214,16 @@ class WorkedLayer:
 
 @dataclass(frozen=True)
 class Scope:
-    """Inside a named block: its parameters' values and the calls that led here."""
+    """Inside a named block: its parameters' values and the calls that led here; inside a branch
+    construct (res, cat, mul, split, side, aux): the input tensor of the innermost one."""
 
     values: dict
     calls: tuple[str, ...] = ()
+    # The input of the innermost enclosing branch construct (set by each, ``branch_scope``), or
+    # the network input at the top level: what a bare ``resize`` resizes to.
+    branch_input: Tensor | None = None
+    # The network's input, everywhere (``resizeinput``).
+    network_input: Tensor | None = None
 
 
 class Engine:
@@ -222,12 +262,14 @@ class Engine:
 
     def run(self, tensor: Tensor) -> Analysis:
         start = tensor
-        rows, tensor, field = self.sequence(self.document.network, tensor, Field.of_input(tensor), Scope({}), "")
+        rows, tensor, field = self.sequence(self.document.network, tensor, Field.of_input(tensor),
+                                            Scope({}, branch_input=tensor, network_input=tensor), "")
+        params, buffers, macs, memory = counted_sums(rows)
         total = Totals(
-            params=sum(r.params for r in rows),
-            buffers=sum(r.buffers for r in rows),
-            macs=sum(r.macs for r in rows),
-            memory_bytes=sum(r.memory_bytes for r in rows),
+            params=params,
+            buffers=buffers,
+            macs=macs,
+            memory_bytes=memory,
             output=tensor,
             field=field,
             non_integer=sum(leaf.fit != "exact" for r in rows for leaf in r.leaves()),
@@ -265,19 +307,26 @@ class Engine:
     def written(self, item, scope: Scope) -> str:
         return filled_text(item.text, scope)
 
-    def block_result(self, item, scope: Scope, index: str, kind: str, tensor: Tensor, output: Tensor, field: Field,
-                     children=(), branches=(), warnings=(), explain=None) -> Row:
-        """A construct's row: the sums of its rows, and with --explain its own lines (``explain()``)."""
-        row = block_row(index, filled_text(item.text, scope), kind, tensor, output, field, children, branches, warnings)
-        return self.explained(row, explain()) if explain is not None else row
+    @staticmethod
+    def branch_scope(scope: Scope, tensor: Tensor) -> Scope:
+        """The scope for a branch construct's branches: ``tensor`` is their construct's input."""
+        return Scope(scope.values, scope.calls, tensor, scope.network_input)
 
-    def explained(self, row: Row, lines: list[str]) -> Row:
+    def block_result(self, item, scope: Scope, index: str, kind: str, tensor: Tensor, output: Tensor, field: Field,
+                     children=(), branches=(), warnings=(), explain=None, sums_line: bool = True) -> Row:
+        """A construct's row: the sums of its rows, and with --explain its own lines (``explain()``),
+        then the sums and the receptive field (``sums_line=False``: the construct's lines say it all)."""
+        row = block_row(index, filled_text(item.text, scope), kind, tensor, output, field, children, branches, warnings)
+        return self.explained(row, explain(), sums_line) if explain is not None else row
+
+    def explained(self, row: Row, lines: list[str], sums_line: bool = True) -> Row:
         """A block row with its own formulas, and the sums it reports."""
         if not self.settings.explain:
             return row
-        sizes = "x".join(short_fraction(v) for v in row.field.size)
-        lines += [f"params, MACs, memory = sums over its {sum(1 for _ in row.leaves())} layers",
-                  f"RF = the largest over its paths = {sizes}"]
+        if sums_line:
+            sizes = "x".join(short_fraction(v) for v in row.field.size)
+            lines += [f"params, MACs, memory = sums over its {sum(1 for _ in row.leaves())} layers",
+                      f"RF = the largest over its paths = {sizes}"]
         return Row(**{**row.__dict__, "explanation": tuple(lines)})
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int) -> Row:

@@ -12,7 +12,8 @@ Grammar (informal)::
     definition = name [ "(" name { "," name } ")" ] "=" sequence
     sequence   = element { separator element }  separator: "," | "->" | newline
     element    = "[" sequence "]" "*" count
-               | branch "(" sequence { "|" sequence } ")"   branch: a construct in constructs/ (res, cat)
+               | branch "(" sequence { "|" sequence } ")"   branch: a construct in constructs/ (res, cat, mul,
+                                                              split; side and aux take one sequence)
                | name "(" number { "," number } ")"       a named block's use
                | layer
     layer      = name [ numbers ] { option }                 conv3x3s2p1x64
@@ -44,7 +45,9 @@ WORD_OPTIONS = tuple(sorted((tag for tag, (numbers, *_) in OPTION_WORDS.items() 
 OPTIONS = tuple(sorted(OPTION_WORDS, key=len, reverse=True))
 OPTION_HINT = ", ".join(tag for tag in OPTION_WORDS if tag not in NAME_WORDS)
 OPENERS = {")": "(", "]": "["}
-STRAY_BAR = f"'|' separates branches only directly inside {listed((f'{n}(...)' for n in BRANCH_CONSTRUCTS), 'or')}"
+# side(...) and aux(...) are written with parentheses but hold one head: '|' is not theirs.
+STRAY_BAR = f"'|' separates branches only directly inside " \
+            f"{listed((f'{n}(...)' for n, m in BRANCH_CONSTRUCTS.items() if not getattr(m, 'ONE_HEAD', False)), 'or')}"
 # Guards against pathological input (a spec nested 10,000 brackets deep, a
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100

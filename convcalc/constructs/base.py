@@ -33,3 +33,23 @@ def merge_fields(fields: list, output, names: list[str]) -> tuple[object, list[s
                         f"({shown}), so the sum mixes features of shifted windows")
     positions = output.spatial or fields[0].positions
     return replace(fields[0], size=tuple(size), jump=tuple(jump), start=tuple(start), positions=positions), warnings
+
+
+def training_only(row):
+    """The row and every row inside it marked as run in training only (``aux``)."""
+    return replace(row, training_only=True, children=tuple(training_only(r) for r in row.children),
+                   branches=tuple(tuple(training_only(r) for r in branch) for branch in row.branches))
+
+
+def concatenated(engine, item, outputs: list, name: str):
+    """The branch outputs joined on channels (cat, split); they must share their spatial size."""
+    # Flat vectors concatenate too (torch.cat on dim 1), as long as every branch is flat.
+    if len({out.spatial for out in outputs}) > 1:
+        shapes = ", ".join(f"branch {n}: {dims_text(out)}" for n, out in enumerate(outputs, 1))
+        raise engine.fail(f"{name}(...) branches must keep the same spatial size to be concatenated; {shapes}",
+                          item.pos)
+    return replace(outputs[0], channels=sum(out.channels for out in outputs))
+
+
+def channels_line(outputs: list, output) -> str:
+    return f"channels = {' + '.join(str(out.channels) for out in outputs)} = {output.channels} (concatenated)"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from .base import dims_text, merge_fields
+from .base import channels_line, concatenated, merge_fields
 
 KIND = "cat"
 BRANCHES = True
@@ -26,21 +24,16 @@ def check_branches(branches, fail) -> None:
 
 
 def run(engine, item, tensor, field, scope, index):
-    results = [engine.sequence(branch, tensor, field, scope, f"{index}.{n}.")
+    inner = engine.branch_scope(scope, tensor)
+    results = [engine.sequence(branch, tensor, field, inner, f"{index}.{n}.")
                for n, branch in enumerate(item.branches, 1)]
     outputs = [out for _, out, _ in results]
-    # Flat vectors concatenate too (torch.cat on dim 1), as long as every branch is flat.
-    if len({out.spatial for out in outputs}) > 1:
-        shapes = ", ".join(f"branch {n}: {dims_text(out)}" for n, out in enumerate(outputs, 1))
-        raise engine.fail(f"cat(...) branches must keep the same spatial size to be concatenated; {shapes}",
-                          item.pos)
-    output = replace(outputs[0], channels=sum(out.channels for out in outputs))
+    output = concatenated(engine, item, outputs, KIND)
     merged, warnings = merge_fields([f for _, _, f in results], output,
                                     [f"branch {n}" for n in range(1, len(results) + 1)])
     return engine.block_result(item, scope, index, KIND, tensor, output, merged,
-                               branches=[rows for rows, _, _ in results], warnings=warnings, explain=lambda: [
-                                   f"channels = {' + '.join(str(out.channels) for out in outputs)} = "
-                                   f"{output.channels} (concatenated)"])
+                               branches=[rows for rows, _, _ in results], warnings=warnings,
+                               explain=lambda: [channels_line(outputs, output)])
 
 
 def torch_branches(row) -> list:

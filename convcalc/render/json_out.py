@@ -57,6 +57,12 @@ def row_json(row: Row, layout: str) -> dict:
         "exact_output": [plain(v) for v in row.exact_output] if row.exact_output else None,
         "warnings": list(row.warnings),
     }
+    if row.notes:
+        document["notes"] = list(row.notes)
+    if row.training_only:
+        document["training_only"] = True
+    if row.head_output is not None:
+        document["head_output"] = list(row.head_output.dims(layout))
     if row.explanation:
         document["explain"] = list(row.explanation)
     if row.children:
@@ -94,6 +100,10 @@ def json_document(report: Report) -> dict:
         "conventions": CONVENTIONS,
         "notes": list(report.notes),
         "layers": [row_json(row, layout) for row in analysis.rows],
+        # The extra outputs: side(...) and aux(...) heads, in forward order.
+        "outputs": [{"index": row.index, "layer": row.text, "kind": row.kind,
+                     "output": list(row.head_output.dims(layout)), "training_only": row.training_only}
+                    for row in analysis.heads()],
         "total": total_json(analysis, layout),
         # The chosen counting convention's total (--convention); "macs"/"flops" above stay torchvision's.
         "convention": report.convention_summary(),
@@ -139,6 +149,13 @@ def json_schema() -> str:
             "fit": {"enum": ["exact", "non-integer"]},
             "exact_output": {"type": ["array", "null"], "items": number},
             "warnings": {"type": "array", "items": {"type": "string"}},
+            "notes": {"type": "array", "items": {"type": "string"},
+                      "description": "remarks that are not warnings (a mul gate that sees the whole input)"},
+            "training_only": {"const": True,
+                              "description": "present on an aux(...) row and every row inside it: run in training "
+                                             "only; its params count, its macs and memory_bytes are not in total"},
+            "head_output": {**shape, "description": "a side(...) or aux(...) row: its head's output (the row's "
+                                                    "output is the main path, which continues from its input)"},
             "explain": {"type": "array", "items": {"type": "string"}},
             "children": {"type": "array", "items": {"$ref": "#/$defs/layer"}},
             "branches": {"type": "array", "items": {"type": "array", "items": {"$ref": "#/$defs/layer"}}},
@@ -149,7 +166,7 @@ def json_schema() -> str:
         "title": "convcalc --json output",
         "type": "object",
         "required": ["schema_version", "convcalc", "input", "layout", "batch", "dtype", "conventions", "notes",
-                     "layers", "total", "convention"],
+                     "layers", "outputs", "total", "convention"],
         "properties": {
             "schema_version": {"const": SCHEMA_VERSION},
             "convcalc": {"type": "string"},
@@ -160,6 +177,11 @@ def json_schema() -> str:
             "conventions": {"type": "object", "additionalProperties": {"type": "string"}},
             "notes": {"type": "array", "items": {"type": "string"}},
             "layers": {"type": "array", "items": {"$ref": "#/$defs/layer"}},
+            "outputs": {"type": "array", "description": "the extra outputs of side(...) and aux(...) heads",
+                        "items": {"type": "object", "required": ["index", "layer", "kind", "output", "training_only"],
+                                  "properties": {"index": {"type": "string"}, "layer": {"type": "string"},
+                                                 "kind": {"enum": ["side", "aux"]}, "output": shape,
+                                                 "training_only": {"type": "boolean"}}}},
             "total": {
                 "type": "object",
                 "required": ["params", "trainable_params", "buffers", "macs", "flops", "memory_bytes", "output",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from ..engine import DTYPE_BYTES, Analysis, Field, Row
 from ..tensor import format_dims
 from ..units import human_bytes, human_count, short_fraction
+from .flat import head_text
 
 if TYPE_CHECKING:  # the report module imports the renderers
     from ..report import Report
@@ -179,7 +180,8 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
     table.add_column("Output", footer=format_dims(total.output.dims(layout)), no_wrap=True)
     table.add_column("RF", justify="right", footer=field_text(total.field), no_wrap=True)
     table.add_column("Params", justify="right", footer=human_count(total.params), no_wrap=True)
-    total_compute = sum(compute.count(row) for row in analysis.rows)
+    # Training-only rows (aux) show their compute, but it is not in the inference total.
+    total_compute = sum(compute.count(row) for row in analysis.rows if not row.training_only)
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
@@ -193,17 +195,24 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
             table.add_row("", Text(f"... {guide} (--json or --format csv lists every row)", style="dim"))
             continue
         table.add_row(
-            row.index, Text(guide + layer_text(row)), format_dims(row.output.dims(layout)), field_text(row.field),
+            row.index, Text(guide + layer_text(row) + head_text(row, layout)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
             *([share_bar(measure(row), whole, tick != "ok")] if measure else []),
-            style="bold yellow" if row.fit != "exact" and not row.is_block else ("bold" if row.is_block else None),
+            style="bold yellow" if row.fit != "exact" and not row.is_block else
+            ("bold" if row.is_block else ("dim" if row.training_only else None)),
         )
         if row.explanation:
             table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
     parts = [table, Text(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} "
                          f"{compute.header}, {total.memory_bytes:,} bytes of activations")]
     parts += [Text(f"note: {note}", style="dim") for note in (report.notes if notes else ())]
+    if notes:
+        parts += [Text(f"note: layer {row.index} '{row.text}': {note}", style="dim")
+                  for row, _ in tree_rows(analysis.rows, None) for note in row.notes]
+    if notes and any(row.training_only for row in analysis.leaves()):
+        parts.append(Text("note: aux(...) heads run in training only: their params are in the total, their "
+                          f"{compute.header} and memory are not", style="dim"))
     listed = [(row, warning) for row, _ in tree_rows(analysis.rows, None) if warnings for warning in row.warnings]
     for row, warning in capped(listed, TABLE_WARNINGS, "warnings"):
         if row is None:
