@@ -32,6 +32,10 @@ SPECS = [
     ("3x20x20", "conv5s2psamex8,maxpool3s2psame,relu,conv3psamex8,gap,fc2"),
     ("8x12x12", "res(conv3p1x8,bn,relu | conv1x1x8), cat(id | conv3p1x4,relu), pad1, dropout0.2, gap, fc4"),
     ("4x6x6", "conv3p1x4,hswish,hardswish,hsigmoid,hardsigmoid,maxpool2,fc2"),
+    ("4x6x6", "conv3p1x8,shuffle2,scale,sd0.1,droppath0.2,up2,up2x1bilinear,conv3x4,resize5x7,resize,"
+              "res(pool2,resize | id),resizeinput,resize4nearest,crop3x2,reshape24x2x1,fc6,reshape6x1x1,fc2"),
+    ("2x12", "conv3p1x4,up2bilinear,up3,resize7,crop5,reshape20"),
+    ("2x4x4x4", "up2,up2x1x2bilinear,resize3,crop2,scale,shuffle2,reshape4x2x2x1"),
 ]
 
 

@@ -26,7 +26,8 @@ def check_branches(branches, fail) -> None:
 
 
 def run(engine, item, tensor, field, scope, index):
-    results = [engine.sequence(branch, tensor, field, scope, f"{index}.{n}.")
+    inner = engine.branch_scope(scope, tensor)
+    results = [engine.sequence(branch, tensor, field, inner, f"{index}.{n}.")
                for n, branch in enumerate(item.branches, 1)]
     outputs = [out for _, out, _ in results]
     # Flat vectors concatenate too (torch.cat on dim 1), as long as every branch is flat.

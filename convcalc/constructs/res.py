@@ -27,10 +27,11 @@ def check_branches(branches, fail) -> None:
 
 def run(engine, item, tensor, field, scope, index):
     shortcut_seq = item.branches[1] if len(item.branches) == 2 else None
-    body, body_out, body_field = engine.sequence(item.branches[0], tensor, field, scope, f"{index}.1.")
+    inner = engine.branch_scope(scope, tensor)
+    body, body_out, body_field = engine.sequence(item.branches[0], tensor, field, inner, f"{index}.1.")
     shortcut, short_out, short_field = [], tensor, field
     if shortcut_seq is not None:
-        shortcut, short_out, short_field = engine.sequence(shortcut_seq, tensor, field, scope, f"{index}.2.")
+        shortcut, short_out, short_field = engine.sequence(shortcut_seq, tensor, field, inner, f"{index}.2.")
     if body_out != short_out:
         raise engine.fail(mismatch(tensor, body_out, short_out, shortcut_seq is None), item.pos)
     merged, warnings = merge_fields([body_field, short_field], body_out, ["body", "shortcut"])
