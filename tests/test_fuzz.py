@@ -78,6 +78,7 @@ def with_odd_digit(text: str, where: int, digit: str) -> str:
 @given(st.one_of(
     st.builds("conv{}s{}{}".format, st.integers(1, 3), BIG, st.sampled_from(["", "psame", "p1", "ceil"])),
     st.builds("[tconv1s{}]*{}".format, st.one_of(st.sampled_from(["2", "3"]), BIG), st.integers(1, 300)),
+    st.builds("tconv{}s{}{}".format, st.integers(1, 5), BIG, st.sampled_from(["psame", "pvalid", "psamenb"])),
     st.builds(nested, st.integers(1, 30), st.integers(1, 8)),
     st.builds(with_odd_digit, st.sampled_from(["conv3x3s1p1x64,pool2", "[relu]*12", "conv3s2x1"]),
               st.integers(0, 20), ODD_DIGIT),
@@ -87,10 +88,14 @@ def test_limit_shapes(spec, options):
 
 
 @LIMITS
-@given(st.sampled_from(["-i", "--batch", "--max-layers", "--depth", "-W"]),
+@given(st.sampled_from(["-i", "--batch", "--max-layers", "--depth", "-W", "--op"]),
        st.one_of(BIG, st.builds(with_odd_digit, st.sampled_from(["3x32x32", "1000", "63"]), st.integers(0, 9),
                                 ODD_DIGIT)))
 def test_odd_numbers_in_options(option, value):
+    if option == "--op":  # issue 13: a transposed convolution solved with a huge or odd output padding
+        check(["solve", "--transposed", "-W", "7", "-K", "5", "-S", "2", "-O", "14", option, value])
+        check(["solve", "--transposed", "-K", "5", "-S", value if value.isdigit() else "2", "-P", "2", "-O", "14"])
+        return
     check(["solve", "-K", "3", "-O", "5", option, value] if option == "-W" else [option, value, "relu"])
 
 
