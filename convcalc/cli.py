@@ -229,7 +229,7 @@ def run(spec, file, options, as_json, output_format, explain, depth, svg_file, h
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
     spec file, or the name of a shipped example (see `convcalc examples`).
     Other commands (`convcalc COMMAND --help`): explain, solve, compare,
-    conventions, export, examples, schema. `convcalc SPEC` is `convcalc run SPEC`.
+    conventions, export, examples, schema, quiz. `convcalc SPEC` is `convcalc run SPEC`.
     """
     if list_examples:
         print_examples()
@@ -406,6 +406,52 @@ def conventions_command(spec, file, options, as_json):
         click.echo(json.dumps({**document, "params": params}, indent=2))
     else:
         click.echo("\n".join([render_conventions(rows), "", *parameter_lines(params)]))
+
+
+@main.command("quiz")
+@click.option("--kind", "kind", type=click.Choice(["output", "params", "same", "rf", "macs", "memory", "any"]),
+              default="any", show_default=True, help="What the questions ask for.")
+@click.option("--dims", "dims", type=click.Choice(["1", "2", "3", "any"]), default="any", show_default=True,
+              help="1-D, 2-D or 3-D inputs.")
+@click.option("--network", is_flag=True, help="Ask about a small network (2 to 4 convs, with relu, bn, pool).")
+@click.option("--seed", "seed", type=Count(0), default=None, help="Seed: the same seed gives the same questions.")
+@click.option("--count", "count", type=Count(1), default=1, show_default=True, help="How many questions (at most 100).")
+@click.option("--json", "as_json", is_flag=True, help="List the questions with their answers and explanations "
+                                                       "(for worksheets); no answers are read.")
+def quiz_command(kind, dims, network, seed, count, as_json):
+    """Random exercises (output size, params, padding for 'same', receptive field, MACs, memory).
+
+    Reads one answer a line from stdin; a wrong answer shows the worked explanation.
+    A teacher hands out a set with --seed (and its answers with --json).
+    """
+    import random
+
+    from .quiz import MAX_COUNT, is_right, questions
+
+    if count > MAX_COUNT:
+        raise click.UsageError(f"--count takes at most {MAX_COUNT} questions, got {count}")
+    if seed is None:
+        seed = random.SystemRandom().randrange(10**9)
+    drawn = questions(seed, count, None if kind == "any" else kind, None if dims == "any" else int(dims), network)
+    if as_json:
+        click.echo(json.dumps({"seed": seed, "questions": [q.to_dict() for q in drawn]}, indent=2))
+        return
+    right = 0
+    stdin = click.get_text_stream("stdin")
+    for question in drawn:
+        click.echo(f"Q{question.number}. {question.text}")
+        line = stdin.readline()
+        if not line:
+            click.echo(f"(no answer) The answer is {question.answer}.")
+            break
+        if is_right(question, line):
+            right += 1
+            click.echo(f"Right: {question.answer}.")
+        else:
+            click.echo(f"Not quite: you answered {line.strip()[:80]!r}; the answer is {question.answer}. Worked:")
+            for explanation in question.explanation:
+                click.echo(f"  {explanation}")
+    click.echo(f"Score: {right}/{len(drawn)} (seed {seed}: convcalc quiz --seed {seed} gives this set again)")
 
 
 @main.command("schema")
