@@ -70,12 +70,8 @@ class Answer:
 
 CEIL_FORMULA = "O = ceil((W + 2P - D(K-1) - 1)/S) + 1, less 1 if the last window starts past W + P (ceil mode)"
 TRANSPOSED_FORMULA = "O = (W-1)S - 2P + D(K-1) + 1 + OP (transposed convolution)"
-# Whether the windows round up (pooling ceil mode), set for one solve() call.
-CEIL = {"on": False}
-
-
-def output_of(w: int, k: int, s: int, p: int, d: int) -> Window:
-    return Window(w, k, s, p, p, d, CEIL["on"])
+def output_of(w: int, k: int, s: int, p: int, d: int, ceil: bool = False) -> Window:
+    return Window(w, k, s, p, p, d, ceil)
 
 
 def solve(known: dict[str, int | None], same: bool = False, ceil: bool = False,
@@ -93,11 +89,7 @@ def solve(known: dict[str, int | None], same: bool = False, ceil: bool = False,
 
         return solve_transposed(values)
     if ceil:
-        CEIL["on"] = True
-        try:
-            return ceil_answer(values)
-        finally:
-            CEIL["on"] = False
+        return ceil_answer(values)
     if same:
         if "O" in values:
             raise SolveError("--same sets the output (ceil(W/S)); do not give -O as well")
@@ -147,9 +139,8 @@ def ceil_answer(v: dict) -> Answer:
         raise SolveError(f"give all but one of -W -K -S -P -O; missing: {', '.join(missing) or 'nothing'}")
     unknown = missing[0]
     if unknown == "O":
-        found = solve_output(v)
-        return Answer("O", v, found.inverted.replace("/", "/", 1), found.solutions, None, found.reason, CEIL_FORMULA,
-                      ceil_notes(v, found))
+        found = solve_output(v, ceil=True)
+        return Answer("O", v, found.inverted, found.solutions, None, found.reason, CEIL_FORMULA, ceil_notes(v))
     if unknown not in ("P", "W", "S"):
         raise SolveError("in ceil mode solve for -O, -P, -W or -S")
     o = v["O"]
@@ -176,23 +167,25 @@ def ceil_answer(v: dict) -> Answer:
     return answer(v, "W", inverted, low, high, "no whole input gives this output in ceil mode", CEIL_FORMULA)
 
 
-def ceil_notes(v: dict, found: Answer) -> tuple[str, ...]:
-    window = output_of(v["W"], v["K"], v["S"], v["P"], v["D"])
+def ceil_notes(v: dict) -> tuple[str, ...]:
+    window = output_of(v["W"], v["K"], v["S"], v["P"], v["D"], ceil=True)
     if window.numerator < 0:
         return ()
     return (window.ceil_drop_text(),) if window.ceil_dropped() else \
         (f"ceil({window.numerator}/{v['S']}) + 1 = {window.output}",)
 
 
-def solutions(values: dict, unknown: str, low: int, high: int | None) -> tuple[tuple[Solution, ...], int | None]:
-    """Every value from low to high (open-ended when high is None) that gives the wanted O."""
+def solutions(values: dict, unknown: str, low: int, high: int | None,
+              ceil: bool = False) -> tuple[tuple[Solution, ...], int | None]:
+    """Every value from low to high (open-ended when high is None) that gives the wanted O
+    (rounding up in pooling ceil mode)."""
     low = max(low, MINIMUM[unknown])
     listed = MAX_LISTED if high is not None else OPEN_LISTED
     stop = high if high is not None else low + listed - 1
     found = []
     for value in range(low, min(stop, low + listed - 1) + 1):
         args = {**values, unknown: value}
-        window = output_of(args["W"], args["K"], args["S"], args["P"], args["D"])
+        window = output_of(args["W"], args["K"], args["S"], args["P"], args["D"], ceil)
         if window.numerator >= 0 and window.output == args.get("O", window.output):
             found.append(Solution(value, window.output, window.fits, f"{window.formula()} = {format_fraction(window.exact_output)}"))
     more = low + listed if high is None or high - low + 1 > listed else None
@@ -201,12 +194,12 @@ def solutions(values: dict, unknown: str, low: int, high: int | None) -> tuple[t
 
 def answer(values: dict, unknown: str, inverted: str, low: int, high: int | None, reason: str,
            formula: str = FORMULA) -> Answer:
-    found, more = solutions(values, unknown, low, high)
+    found, more = solutions(values, unknown, low, high, ceil=formula == CEIL_FORMULA)
     return Answer(unknown, values, inverted, found, more, None if found else reason, formula)
 
 
-def solve_output(v: dict) -> Answer:
-    window = output_of(v["W"], v["K"], v["S"], v["P"], v["D"])
+def solve_output(v: dict, ceil: bool = False) -> Answer:
+    window = output_of(v["W"], v["K"], v["S"], v["P"], v["D"], ceil)
     if window.numerator < 0:
         return Answer("O", v, f"O = {window.formula()}", (), None,
                       f"the kernel span D(K-1)+1 = {window.span} is larger than the padded input "

@@ -55,3 +55,16 @@ def test_tconv_psame_shows_the_pytorch_padding(run_cli):
 def test_whole_input_field_is_said(run_cli):
     result = run_cli("-i", "3x32x32", "--no-color", "conv3x3x8,gap,fc10")
     assert "whole 32/" in result.stdout
+
+
+def test_api_solve_transposed_and_ceil():
+    from convcalc import solve
+
+    # 2P = (7-1)*2 + (5-1) + 1 + OP - 14 = 3 + OP: OP = 1 makes it even, P = 2
+    answer = solve(W=7, K=5, S=2, O=14, transposed=True)
+    assert [s.value for s in answer.solutions] == [2] and "(op 1)" in answer.solutions[0].check
+    # ceil((5 + 2 - 2)/2) + 1 = 4, but window 4 starts at 6 >= 5 + 1: dropped, O = 3
+    answer = solve(W=5, K=2, S=2, P=1, ceil=True)
+    assert [s.value for s in answer.solutions] == [3] and "PyTorch drops it" in answer.notes[0]
+    # TensorFlow 'same', K = 4 on 32: total 3 = 1 before + 2 after
+    assert "1 before + 2 after" in solve(W=32, K=4, same=True).notes[0]

@@ -150,3 +150,15 @@ def test_odd_output_streams(stream, args, options):
     assert "Traceback" not in stderr.getvalue()
     if exited.value.code == 2:
         assert stderr.getvalue().startswith("convcalc: error:"), stderr.getvalue()
+
+
+@LIMITS
+@given(BIG, st.sampled_from(["output", "params", "same", "rf", "macs", "memory", "any"]),
+       st.sampled_from(["1", "2", "3", "any"]), st.booleans(), st.sampled_from(["", "1\n2\n", "x\n" * 3, "9" * 70]))
+def test_quiz_surfaces(seed, kind, dims, network, answers):
+    """Issue 13: any seed (up to the 60-digit limit and past it), kind, rank and answer text."""
+    args = ["quiz", "--seed", seed, "--kind", kind, "--dims", dims, "--count", "3"] + (["--network"] * network)
+    check([*args, "--json"])
+    result = runner.invoke(main, args, input=answers, catch_exceptions=True)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+    assert result.exit_code in (0, 2)
