@@ -67,21 +67,24 @@ def export(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None = 
 
 
 def solve(*, W: int | None = None, K: int | None = None, S: int | None = None, P: int | None = None,
-          D: int | None = None, O: int | None = None, same: bool = False) -> Answer:  # noqa: E741
+          D: int | None = None, O: int | None = None, same: bool = False, ceil: bool = False,  # noqa: E741
+          transposed: bool = False, OP: int | None = None) -> Answer:
     """Solve O = floor((W + 2P - D(K-1) - 1)/S) + 1 for the one number left out, as ``convcalc solve``.
 
     Give all but one of W (input), K (kernel), S (stride), P (padding), D (dilation, 1 unless
-    it is the unknown) and O (output); ``same=True`` asks for the padding that keeps the size.
+    it is the unknown) and O (output); ``same=True`` asks for the padding that keeps the size (its
+    exact before/after split in ``.notes``); ``ceil=True`` solves pooling in ceil mode;
+    ``transposed=True`` solves O = (W-1)S - 2P + D(K-1) + 1 + OP (``OP``: output padding).
     Returns an Answer: ``.unknown``, ``.solutions`` (each ``.value``, ``.exact``, ``.check``),
     ``.inverted`` (the inequality solved, in your numbers), ``.more_from`` and ``.reason`` (why
     there is no solution, else None); ``to_dict()`` is ``convcalc solve --json``.
     """
-    known = {"W": W, "K": K, "S": S, "P": P, "D": D, "O": O}
+    known = {"W": W, "K": K, "S": S, "P": P, "D": D, "O": O, **({"OP": OP} if OP is not None else {})}
     for name, value in known.items():
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise TypeError(f"{name} must be a whole number, got {value!r}")
     try:
-        return solve_formula(known, same)
+        return solve_formula(known, same, ceil=ceil, transposed=transposed)
     except SolveError as error:
         given = " ".join(f"{name}={value}" for name, value in known.items() if value is not None)
         named = re.match(r"(\w) must be", str(error))

@@ -4,6 +4,7 @@ Python API does), hand it to a renderer."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 
@@ -213,19 +214,22 @@ NO_SOLUTION = 1
 @click.option("--flops", is_flag=True, help="Show FLOPs (2 per multiply-add under the convention) instead of MACs.")
 @click.option("--bars", type=click.Choice(["params", "macs", "memory"]), default=None,
               help="Table: add a column drawing each row's share of params, MACs or memory as a bar.")
-@click.option("-q", "--quiet", is_flag=True, help="Only the result: no notes or warnings under the table, none on "
-                                                    "stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the result: no caption, notes or warnings under the table, "
+                                                    "none on stderr.")
+@click.option("--memory", "memory", type=click.Choice(["outputs", "stored", "training"]), default="outputs",
+              show_default=True, help="Table memory: every layer's output; layers that store a new tensor (ReLU, "
+                                      "dropout in place; cs231n); training = stored + gradients.")
 @click.option("--no-color", is_flag=True, help="No colour or styles in the table (NO_COLOR does the same).")
 @click.option("--list-examples", is_flag=True, help="List the shipped example networks and exit.")
 @click.version_option(__version__, "--version", prog_name="convcalc")
 def run(spec, file, options, as_json, output_format, explain, depth, svg_file, html_file, convention, flops, bars,
-        quiet, no_color, list_examples):
+        quiet, memory, no_color, list_examples):
     """Shapes, receptive fields, parameters, multiply-adds and memory of a CNN, layer by layer.
 
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
     spec file, or the name of a shipped example (see `convcalc examples`).
     Other commands (`convcalc COMMAND --help`): explain, solve, compare,
-    conventions, export, examples, schema. `convcalc SPEC` is `convcalc run SPEC`.
+    conventions, export, examples, schema, quiz. `convcalc SPEC` is `convcalc run SPEC`.
     """
     if list_examples:
         print_examples()
@@ -250,7 +254,7 @@ def run(spec, file, options, as_json, output_format, explain, depth, svg_file, h
         # A layer the convention cannot count is an error before any output.
         compute = reported(lambda: report.compute_column(flops))
         render_table(report, depth, svg_file, html_file, notes=not quiet, warnings=not quiet, color=not no_color,
-                     compute=compute, bars=bars)
+                     compute=compute, bars=bars, memory=memory)
 
 
 @main.command("draw")
@@ -331,9 +335,14 @@ def compare_command(spec_a, spec_b, options, as_json, no_color):
 @click.option("-P", "p", type=Count(0), help="Padding (each side).")
 @click.option("-D", "d", type=Count(0), help="Dilation (1 unless it is the unknown).")
 @click.option("-O", "o", type=Count(0), help="Output size.")
-@click.option("--same", is_flag=True, help="Solve for the padding that keeps the size (output ceil(W/S)).")
+@click.option("--same", is_flag=True, help="Solve for the padding that keeps the size (output ceil(W/S)), with "
+                                           "the exact before/after split.")
+@click.option("--ceil", is_flag=True, help="Pooling in ceil mode (PyTorch's rule for the last window).")
+@click.option("--transposed", is_flag=True, help="Transposed convolution: O = (W-1)S - 2P + D(K-1) + 1 + OP.")
+@click.option("--op", "op", type=Count(0), help="Output padding of a transposed convolution (the unknown if left "
+                                                "out with -P, -S, -W and -O given).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def solve_command(w, k, s, p, d, o, same, as_json):
+def solve_command(w, k, s, p, d, o, same, ceil, transposed, op, as_json):
     """Solve O = floor((W + 2P - D(K-1) - 1)/S) + 1 for the one number left out.
 
     \b
@@ -341,12 +350,15 @@ def solve_command(w, k, s, p, d, o, same, as_json):
     convcalc solve -W 227 -K 11 -P 0 -O 55    -> S = 4
     convcalc solve -K 3 -S 2 -P 1 -O 56       -> W = 111 or 112
     convcalc solve -W 63 -K 7 --same          -> P = 3
+    convcalc solve -W 7 -K 5 -S 2 -O 14 --transposed   -> P = 2 with op 1
+    convcalc solve -W 5 -K 2 -S 2 -P 1 --ceil -> O = 3 (the 4th window would start in the padding)
     """
     from .render.solution import render_solution, render_solution_json
     from .solve import SolveError, solve
 
     try:
-        result = solve({"W": w, "K": k, "S": s, "P": p, "D": d, "O": o}, same)
+        known = {"W": w, "K": k, "S": s, "P": p, "D": d, "O": o, **({"OP": op} if op is not None else {})}
+        result = solve(known, same, ceil=ceil, transposed=transposed)
     except SolveError as error:
         raise click.UsageError(str(error)) from None
     click.echo(render_solution_json(result) if as_json else render_solution(result))
@@ -384,8 +396,62 @@ def conventions_command(spec, file, options, as_json):
     """
     from .render.conventions_table import render_conventions, render_conventions_json
 
-    rows = prepare(spec, file, options).conventions()
-    click.echo(render_conventions_json(rows) if as_json else render_conventions(rows))
+    from .counts import parameter_conventions, parameter_lines
+
+    report = prepare(spec, file, options)
+    rows = report.conventions()
+    params = parameter_conventions(report.analysis)
+    if as_json:
+        document = json.loads(render_conventions_json(rows))
+        click.echo(json.dumps({**document, "params": params}, indent=2))
+    else:
+        click.echo("\n".join([render_conventions(rows), "", *parameter_lines(params)]))
+
+
+@main.command("quiz")
+@click.option("--kind", "kind", type=click.Choice(["output", "params", "same", "rf", "macs", "memory", "any"]),
+              default="any", show_default=True, help="What the questions ask for.")
+@click.option("--dims", "dims", type=click.Choice(["1", "2", "3", "any"]), default="any", show_default=True,
+              help="1-D, 2-D or 3-D inputs.")
+@click.option("--network", is_flag=True, help="Ask about a small network (2 to 4 convs, with relu, bn, pool).")
+@click.option("--seed", "seed", type=Count(0), default=None, help="Seed: the same seed gives the same questions.")
+@click.option("--count", "count", type=Count(1), default=1, show_default=True, help="How many questions (at most 100).")
+@click.option("--json", "as_json", is_flag=True, help="List the questions with their answers and explanations "
+                                                       "(for worksheets); no answers are read.")
+def quiz_command(kind, dims, network, seed, count, as_json):
+    """Random exercises (output size, params, padding for 'same', receptive field, MACs, memory).
+
+    Reads one answer a line from stdin; a wrong answer shows the worked explanation.
+    A teacher hands out a set with --seed (and its answers with --json).
+    """
+    import random
+
+    from .quiz import MAX_COUNT, is_right, questions
+
+    if count > MAX_COUNT:
+        raise click.UsageError(f"--count takes at most {MAX_COUNT} questions, got {count}")
+    if seed is None:
+        seed = random.SystemRandom().randrange(10**9)
+    drawn = questions(seed, count, None if kind == "any" else kind, None if dims == "any" else int(dims), network)
+    if as_json:
+        click.echo(json.dumps({"seed": seed, "questions": [q.to_dict() for q in drawn]}, indent=2))
+        return
+    right = 0
+    stdin = click.get_text_stream("stdin")
+    for question in drawn:
+        click.echo(f"Q{question.number}. {question.text}")
+        line = stdin.readline()
+        if not line:
+            click.echo(f"(no answer) The answer is {question.answer}.")
+            break
+        if is_right(question, line):
+            right += 1
+            click.echo(f"Right: {question.answer}.")
+        else:
+            click.echo(f"Not quite: you answered {line.strip()[:80]!r}; the answer is {question.answer}. Worked:")
+            for explanation in question.explanation:
+                click.echo(f"  {explanation}")
+    click.echo(f"Score: {right}/{len(drawn)} (seed {seed}: convcalc quiz --seed {seed} gives this set again)")
 
 
 @main.command("schema")

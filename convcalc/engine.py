@@ -14,6 +14,7 @@ from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
 from .geometry import AxisStep, fit_message, ratio
+from .keras import bare_name
 from .kinds import GLOBAL, KINDS, Args, Context, Effect, Option, OptionError, Options, suggest
 from .syntax import MAX_NESTING, Arg, Call, Document, Layer, Ref, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
@@ -385,6 +386,9 @@ class Engine:
         if cached is not None:
             return cached
         if kind is None:
+            foreign = bare_name(item.name)
+            if foreign is not None:
+                raise self.fail(foreign, item.pos)
             guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)

@@ -93,6 +93,26 @@ class Window:
             out -= 1
         return out
 
+    def ceil_dropped(self) -> bool:
+        """Ceil mode dropped its last window: it would start in the right padding (PyTorch's rule)."""
+        if not self.ceil:
+            return False
+        out = -(-self.numerator // self.stride) + 1
+        return (out - 1) * self.stride >= self.size + self.pad_low
+
+    def ceil_drop_text(self) -> str:
+        out = -(-self.numerator // self.stride) + 1
+        return (f"ceil would give {out}, but window {out} would start at {(out - 1) * self.stride} in the padded "
+                f"input, past the input and left padding ({self.size} + {self.pad_low}): PyTorch drops it")
+
+    def keeping_padding(self) -> tuple[int, int] | None:
+        """The (low, high) padding that fits exactly and keeps today's output size (what psame picks
+        when the output is ceil(W/S)); None when none does or it is the padding already given."""
+        total = (self.output - 1) * self.stride + self.span - self.size
+        if total < 0 or total == self.pad_low + self.pad_high:
+            return None
+        return total // 2, total - total // 2
+
     def formula(self) -> str:
         """The output-size formula with the numbers in it: ``(224 - 11 + 2*0)/4 + 1``."""
         if self.dilation == 1:
@@ -150,6 +170,8 @@ class Window:
     def explain(self) -> str:
         """``(227 - 11 + 2*0)/4 + 1 = 55``, or ``... = 54.25 -> 54`` when it does not fit."""
         text = f"{self.formula()} = {format_fraction(self.exact_output)}"
+        if self.ceil_dropped():
+            return f"{text} -> {self.output} ({self.ceil_drop_text()})"
         return text if self.exact_output == self.output else f"{text} -> {self.output}"
 
 
@@ -160,6 +182,8 @@ def fit_message(window: Window) -> str:
     mode = " (ceil mode)" if window.ceil else ""
     parts = [f"{window.formula()} = {format_fraction(exact)} -> {rounded}{mode}"]
     skipped = window.uncovered_tail()
+    if window.ceil_dropped():
+        parts.append(window.ceil_drop_text())
     if skipped:
         parts.append(f"the last {skipped} input position{'s are' if skipped != 1 else ' is'} never covered")
     elif window.ceil:
@@ -175,7 +199,15 @@ def fit_message(window: Window) -> str:
         parts.append(f"paddings that fit: {' or '.join(paddings)}")
     else:
         total = window.fitting_total_padding()
-        parts.append(f"no symmetric padding fits; padding {total // 2} before + {total - total // 2} after does")
+        keep = window.keeping_padding()
+        grown = (window.size + total - window.span) // window.stride + 1
+        if keep is None:
+            parts.append(f"no symmetric padding fits; padding {total // 2} before + {total - total // 2} after does")
+        else:  # the fix that keeps the output size first (what psame picks), then the one that grows it
+            fixes = [f"padding {keep[0]} before + {keep[1]} after keeps the output at {window.output} (as psame)"]
+            if sum(keep) != total:
+                fixes.append(f"padding {total // 2} before + {total - total // 2} after gives {grown}")
+            parts.append(f"no symmetric padding fits; {' or '.join(fixes)}")
     return "; ".join(parts)
 
 

@@ -47,6 +47,8 @@ class Answer:
     solutions: tuple[Solution, ...]
     more_from: int | None = None  # every value from here up also works (listed up to MAX_LISTED)
     reason: str | None = None  # why there is no solution
+    formula: str = FORMULA  # the formula solved (pooling ceil mode and transposed conv have their own)
+    notes: tuple[str, ...] = ()  # e.g. 'same' padding's exact before/after split
 
     def to_dict(self) -> dict:
         """The ``convcalc solve --json`` document."""
@@ -61,25 +63,49 @@ class Answer:
                           for s in self.solutions],
             "and_every_value_from": self.more_from,
             "impossible": self.reason,
+            "formula": self.formula,
+            "notes": list(self.notes),
         }
 
 
-def output_of(w: int, k: int, s: int, p: int, d: int) -> Window:
-    return Window(w, k, s, p, p, d)
+CEIL_FORMULA = "O = ceil((W + 2P - D(K-1) - 1)/S) + 1, less 1 if the last window starts past W + P (ceil mode)"
+TRANSPOSED_FORMULA = "O = (W-1)S - 2P + D(K-1) + 1 + OP (transposed convolution)"
+def output_of(w: int, k: int, s: int, p: int, d: int, ceil: bool = False) -> Window:
+    return Window(w, k, s, p, p, d, ceil)
 
 
-def solve(known: dict[str, int | None], same: bool = False) -> Answer:
+def solve(known: dict[str, int | None], same: bool = False, ceil: bool = False,
+          transposed: bool = False) -> Answer:
     values = {name: value for name, value in known.items() if value is not None}
     for name, value in values.items():
-        if value < MINIMUM[name]:
+        if value < MINIMUM.get(name, 0):
             raise SolveError(f"{name} must be at least {MINIMUM[name]}, got {value}")
+    if "OP" in values and not transposed:
+        raise SolveError("output padding (--op) is for a transposed convolution: add --transposed")
+    if sum((same, ceil, transposed)) > 1:
+        raise SolveError("give one of --same, --ceil and --transposed")
+    if transposed:
+        from .solve_transposed import solve_transposed
+
+        return solve_transposed(values)
+    if ceil:
+        return ceil_answer(values)
     if same:
         if "O" in values:
             raise SolveError("--same sets the output (ceil(W/S)); do not give -O as well")
+        if "P" in values:
+            raise SolveError("--same solves for the padding; do not give -P as well")
         if "W" not in values:
             raise SolveError("--same needs the input size -W")
+        if "K" not in values:
+            raise SolveError("--same needs the kernel size -K")
         values["O"] = -(-values["W"] // values.get("S", 1))
         values.setdefault("S", 1)
+        values.setdefault("D", 1)
+        found = solve_padding(values)
+        # With no symmetric padding (an even kernel) the exact before/after split is the answer to use.
+        return Answer(found.unknown, found.known, found.inverted, found.solutions, found.more_from, found.reason,
+                      notes=(same_split(values),))
     missing = [name for name in NAMES if name not in values]
     if missing != ["D"] and "D" in missing:
         values["D"] = 1  # dilation is 1 unless it is the one asked for
@@ -92,28 +118,88 @@ def solve(known: dict[str, int | None], same: bool = False) -> Answer:
     return SOLVERS[unknown](values)
 
 
-def solutions(values: dict, unknown: str, low: int, high: int | None) -> tuple[tuple[Solution, ...], int | None]:
-    """Every value from low to high (open-ended when high is None) that gives the wanted O."""
+def same_split(v: dict) -> str:
+    """TensorFlow's 'same' padding in the user's numbers, split before/after (extra after)."""
+    w, k, s, d, o = v["W"], v["K"], v["S"], v["D"], v["O"]
+    total = max((o - 1) * s + d * (k - 1) + 1 - w, 0)
+    dilated = f"{d}*({k}-1) + 1" if d != 1 else f"{k}"
+    split = "symmetric" if total % 2 == 0 else "asymmetric: PyTorch needs F.pad"
+    return (f"'same' (TensorFlow): O = ceil({w}/{s}) = {o}; total padding = max(({o}-1)*{s} + {dilated} - {w}, 0) "
+            f"= {total}: {total // 2} before + {total - total // 2} after ({split})")
+
+
+def ceil_answer(v: dict) -> Answer:
+    """Ceil-mode pooling: ceil((W + 2P - span)/S) = O - 1, i.e. (O-2)S < W + 2P - span <= (O-1)S,
+    then PyTorch's rule drops a last window that would start past the input and left padding."""
+    missing = [name for name in NAMES if name not in v]
+    if missing != ["D"] and "D" in missing:
+        v["D"] = 1
+        missing.remove("D")
+    if len(missing) != 1:
+        raise SolveError(f"give all but one of -W -K -S -P -O; missing: {', '.join(missing) or 'nothing'}")
+    unknown = missing[0]
+    if unknown == "O":
+        found = solve_output(v, ceil=True)
+        return Answer("O", v, found.inverted, found.solutions, None, found.reason, CEIL_FORMULA, ceil_notes(v))
+    if unknown not in ("P", "W", "S"):
+        raise SolveError("in ceil mode solve for -O, -P, -W or -S")
+    o = v["O"]
+    if unknown == "S":
+        n = v["W"] + 2 * v["P"] - v["D"] * (v["K"] - 1) - 1
+        if o == 1:
+            return answer(v, "S", f"ceil({n}/S) = 0  ->  {n} <= 0", 1, None if n <= 0 else 0,
+                          f"the room {n} is positive: every stride gives at least 2 windows", CEIL_FORMULA)
+        low = -(-n // (o - 1))
+        high = (n - 1) // (o - 2) if o > 2 else None
+        inverted = (f"ceil({n}/S) = {o - 1}  ->  {n}/{o - 1} <= S" + (f" < {n}/{o - 2}" if o > 2 else "")
+                    + f"  ->  S from {low}" + (f" to {high}" if high is not None else " up"))
+        return answer(v, "S", inverted, low, high, f"no whole stride gives ceil({n}/S) = {o - 1}", CEIL_FORMULA)
+    s, r = v["S"], reach(v)
+    if unknown == "P":
+        low = -(-((o - 2) * s - v["W"] + r + 2) // 2)
+        high = ((o - 1) * s - v["W"] + r + 1) // 2
+        inverted = (f"({o}-2)*{s} < {v['W']} + 2P - {r} - 1 <= ({o}-1)*{s}  ->  P from {max(low, 0)} to {high}")
+        return answer(v, "P", inverted, low, high, "no whole padding gives this output in ceil mode", CEIL_FORMULA)
+    p = v["P"]
+    low = (o - 2) * s - 2 * p + r + 2
+    high = (o - 1) * s - 2 * p + r + 1
+    inverted = f"({o}-2)*{s} < W + 2*{p} - {r} - 1 <= ({o}-1)*{s}  ->  W from {max(low, 1)} to {high}"
+    return answer(v, "W", inverted, low, high, "no whole input gives this output in ceil mode", CEIL_FORMULA)
+
+
+def ceil_notes(v: dict) -> tuple[str, ...]:
+    window = output_of(v["W"], v["K"], v["S"], v["P"], v["D"], ceil=True)
+    if window.numerator < 0:
+        return ()
+    return (window.ceil_drop_text(),) if window.ceil_dropped() else \
+        (f"ceil({window.numerator}/{v['S']}) + 1 = {window.output}",)
+
+
+def solutions(values: dict, unknown: str, low: int, high: int | None,
+              ceil: bool = False) -> tuple[tuple[Solution, ...], int | None]:
+    """Every value from low to high (open-ended when high is None) that gives the wanted O
+    (rounding up in pooling ceil mode)."""
     low = max(low, MINIMUM[unknown])
     listed = MAX_LISTED if high is not None else OPEN_LISTED
     stop = high if high is not None else low + listed - 1
     found = []
     for value in range(low, min(stop, low + listed - 1) + 1):
         args = {**values, unknown: value}
-        window = output_of(args["W"], args["K"], args["S"], args["P"], args["D"])
+        window = output_of(args["W"], args["K"], args["S"], args["P"], args["D"], ceil)
         if window.numerator >= 0 and window.output == args.get("O", window.output):
             found.append(Solution(value, window.output, window.fits, f"{window.formula()} = {format_fraction(window.exact_output)}"))
     more = low + listed if high is None or high - low + 1 > listed else None
     return tuple(found), more
 
 
-def answer(values: dict, unknown: str, inverted: str, low: int, high: int | None, reason: str) -> Answer:
-    found, more = solutions(values, unknown, low, high)
-    return Answer(unknown, values, inverted, found, more, None if found else reason)
+def answer(values: dict, unknown: str, inverted: str, low: int, high: int | None, reason: str,
+           formula: str = FORMULA) -> Answer:
+    found, more = solutions(values, unknown, low, high, ceil=formula == CEIL_FORMULA)
+    return Answer(unknown, values, inverted, found, more, None if found else reason, formula)
 
 
-def solve_output(v: dict) -> Answer:
-    window = output_of(v["W"], v["K"], v["S"], v["P"], v["D"])
+def solve_output(v: dict, ceil: bool = False) -> Answer:
+    window = output_of(v["W"], v["K"], v["S"], v["P"], v["D"], ceil)
     if window.numerator < 0:
         return Answer("O", v, f"O = {window.formula()}", (), None,
                       f"the kernel span D(K-1)+1 = {window.span} is larger than the padded input "

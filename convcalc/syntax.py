@@ -30,6 +30,7 @@ from fractions import Fraction
 from .constructs import BRANCH_CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
+from .keras import suffixed_name
 from .kinds import NAMES_WITH_DIGITS, OPTION_WORDS
 from .kinds.base import NAME_WORDS
 from .tensor import DIGITS, MAX_DIGITS
@@ -437,6 +438,9 @@ def parse_layer(p: Parser, pos: int) -> tuple[int, Layer]:
     for special in NAMES_WITH_DIGITS:
         if src.startswith(special, pos) and (pos + len(special) == len(src) or src[pos + len(special)] not in DIGITS):
             end, name = pos + len(special), special
+    foreign = suffixed_name(src[pos:])
+    if foreign is not None:
+        raise p.fail(foreign[1], pos)
     args = []
     cursor = end
     if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):

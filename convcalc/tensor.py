@@ -41,12 +41,20 @@ class Tensor:
         return (self.channels, *self.spatial)
 
 
+def dims_label(rank: int, layout: str = "chw") -> str:
+    """How a shape of this spatial rank reads: ``C x H x W``, ``C x W`` (1-D), ``N`` (a vector)."""
+    if rank == 0:
+        return "features"
+    names = " x ".join(AXIS_NAMES.get(rank, ("?",) * rank))
+    return f"{names} x C" if layout == "hwc" else f"C x {names}"
+
+
 def format_dims(dims: tuple[int, ...]) -> str:
     return "x".join(str(d) for d in dims)
 
 
 def parse_input(text: str, layout: str, label: str = "input") -> Tensor:
-    """``3x224x224`` (or ``224x224x3`` in hwc) -> Tensor; 2 to 4 numbers (1-D to 3-D)."""
+    """``3x224x224`` (or ``224x224x3`` in hwc) -> Tensor; 2 to 4 numbers (1-D to 3-D), or one: a vector."""
     # Split the text as given (lower() may change its length), so that columns stay true.
     parts = re.split(r"[xX*,]", text.strip())
     offset = len(text) - len(text.lstrip())
@@ -58,10 +66,13 @@ def parse_input(text: str, layout: str, label: str = "input") -> Tensor:
             raise SpecError(f"input sizes must be at least 1, got {value}", text, offset, label)
         numbers.append(value)
         offset += len(part) + 1
-    if not 2 <= len(numbers) <= 4:
+    if len(numbers) == 1:  # a flat vector of features (fc-only networks: -i 784)
+        return Tensor(numbers[0], ())
+    if not 1 <= len(numbers) <= 4:
         order = "H x W x C" if layout == "hwc" else "C x H x W"
         raise SpecError(
-            f"input needs 2 to 4 sizes ({order} for 2-D; one spatial size fewer for 1-D, one more for 3-D), got {len(numbers)}",
+            f"input needs 1 to 4 sizes (a vector of N features; {order} for 2-D; one spatial size fewer for 1-D, "
+            f"one more for 3-D), got {len(numbers)}",
             text, 0, label,
         )
     if layout == "hwc":

@@ -47,6 +47,12 @@ class Layer:
     fit: str  # "exact" or "non-integer"
     exact_output: tuple | None
     warnings: tuple[str, ...]
+    activations: int = 0  # output elements per sample
+    stored_activations: int = 0  # elements stored as a new tensor (ReLU, dropout in place: 0)
+    weights: int = 0  # parameters that are not biases
+    biases: int = 0
+    whole_input: bool = False  # fc / global pooling: the receptive field is the whole input
+    keras_output: tuple[int, ...] | None = None  # Keras's shape where it differs (gap under hwc)
     explain: tuple[str, ...] = ()
     children: tuple["Layer", ...] = ()
     branches: tuple[tuple["Layer", ...], ...] = ()
@@ -74,6 +80,13 @@ class Total:
     output: tuple[int, ...]
     receptive_field: ReceptiveField
     non_integer_layers: int
+    activations: int = 0
+    stored_activations: int = 0
+    weights: int = 0
+    biases: int = 0
+    params_bytes: int = 0  # params x bytes per value at the dtype
+    memory: dict | None = None  # activation bytes by convention: outputs, stored, training
+    keras: dict | None = None  # model.summary(): trainable, non-trainable, total params
 
     @classmethod
     def from_dict(cls, document: dict) -> "Total":

@@ -10,15 +10,19 @@ SPEC_ALPHABET = "conv3x1s2p0dgbnfc[]()|,*->{}#=\n .5aeilmoprtuvwqhz"
 WORDS = ["conv", "dw", "tconv", "pool", "maxpool", "avgpool", "gap", "gmp", "aap", "amp", "fc", "linear",
          "flatten", "id", "pad", "bn", "ln", "gn", "in", "lrn", "relu", "relu6", "lrelu", "gelu", "silu", "sigmoid",
          "tanh", "softmax", "dropout", "drop", "res(", "cat(", "[", "]*", "|", ")", ",", "->", "x", "s", "p", "d",
-         "g", "op", "nb", "ceil", "psame", "pvalid", "pfull", "affine", "{a}", "\n", "input 3x8x8\n", "b(a) = "]
+         "g", "op", "nb", "ceil", "psame", "pvalid", "pfull", "affine", "{a}", "\n", "input 3x8x8\n", "b(a) = ",
+         # Issue 13: Keras / PyTorch names and aliases.
+         "dense", "batchnorm", "batchnormalization", "maxpooling2d", "conv2d", "globalaveragepooling2d", "2d"]
 SMALL_SPECS = ["conv3x3s1p1x64,relu,pool2,fc10", "res(conv3p1x8,bn | conv1x1x8)", "cat(id | conv1x1x4)",
                "[conv3p1,relu]*3", "tconv4s2p1x8,aap3,gn4,fc2", "dw3x3s2p1x2,maxpool3s2ceil,gap",
-               "conv7s2psamex16,lrelu0.1,dropout0.3,flatten,linear5"]
+               "conv7s2psamex16,lrelu0.1,dropout0.3,flatten,linear5",
+               "tconv5x5s2psamex8nb,batchnorm,tconv3s2pvalidx1", "dense12,batchnormalization,dense3"]
 OPTIONS = ["-i", "--input", "--layout", "--json", "--strict", "--depth", "--batch", "--dtype", "--format",
            "--explain", "--quiet", "--no-color", "--max-layers", "-f", "--version", "--help", "--list-examples",
-           "-W", "-K", "-S", "-P", "-D", "-O", "--same", "--to"]
+           "-W", "-K", "-S", "-P", "-D", "-O", "--same", "--to",
+           "--memory", "--ceil", "--transposed", "--op", "quiz", "--seed", "--count", "--kind", "--dims"]
 COMMANDS = ["run", "explain", "solve", "compare", "export", "examples", "schema"]
-VALUES = ["3x32x32", "1x100", "3x8x8x8", "32x32x3", "abc", "0x0", "hwc", "chw", "xyz", "float16", "int8",
+VALUES = ["3x32x32", "1x100", "784", "outputs", "stored", "training", "tconv", "params", "rf", "3x8x8x8", "32x32x3", "abc", "0x0", "hwc", "chw", "xyz", "float16", "int8",
           "markdown", "csv", "json", "table", "torch", "-1", "0", "1", "2", "7", "63", "100000", "1e9", "",
           "resnet50", "vgg16", "nowhere.cnn", "-", "--",
           # Digits that Python's int() half-takes, and numbers at the 60-digit limit (issue 10).

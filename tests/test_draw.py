@@ -191,7 +191,7 @@ def test_open_blocks_are_framed_with_branches(tmp_path):
 
 def test_folded_repeat_shows_its_count(tmp_path):
     labels = [box_texts(b, "label")[0] for b in boxes(draw(tmp_path, "densenet121", "--depth", "1"))]
-    assert "dense(128, 32) x 6" in labels and "dense(128, 32) x 24" in labels
+    assert "denselayer(128, 32) x 6" in labels and "denselayer(128, 32) x 24" in labels
 
 
 @pytest.mark.parametrize("spec", ["conv3p1x8,relu", "res(conv3p1x4,relu|id),conv3p1x8", "cat(id|id),fc3",

@@ -78,6 +78,7 @@ def with_odd_digit(text: str, where: int, digit: str) -> str:
 @given(st.one_of(
     st.builds("conv{}s{}{}".format, st.integers(1, 3), BIG, st.sampled_from(["", "psame", "p1", "ceil"])),
     st.builds("[tconv1s{}]*{}".format, st.one_of(st.sampled_from(["2", "3"]), BIG), st.integers(1, 300)),
+    st.builds("tconv{}s{}{}".format, st.integers(1, 5), BIG, st.sampled_from(["psame", "pvalid", "psamenb"])),
     st.builds(nested, st.integers(1, 30), st.integers(1, 8)),
     st.builds(with_odd_digit, st.sampled_from(["conv3x3s1p1x64,pool2", "[relu]*12", "conv3s2x1"]),
               st.integers(0, 20), ODD_DIGIT),
@@ -87,10 +88,14 @@ def test_limit_shapes(spec, options):
 
 
 @LIMITS
-@given(st.sampled_from(["-i", "--batch", "--max-layers", "--depth", "-W"]),
+@given(st.sampled_from(["-i", "--batch", "--max-layers", "--depth", "-W", "--op"]),
        st.one_of(BIG, st.builds(with_odd_digit, st.sampled_from(["3x32x32", "1000", "63"]), st.integers(0, 9),
                                 ODD_DIGIT)))
 def test_odd_numbers_in_options(option, value):
+    if option == "--op":  # issue 13: a transposed convolution solved with a huge or odd output padding
+        check(["solve", "--transposed", "-W", "7", "-K", "5", "-S", "2", "-O", "14", option, value])
+        check(["solve", "--transposed", "-K", "5", "-S", value if value.isdigit() else "2", "-P", "2", "-O", "14"])
+        return
     check(["solve", "-K", "3", "-O", "5", option, value] if option == "-W" else [option, value, "relu"])
 
 
@@ -145,3 +150,15 @@ def test_odd_output_streams(stream, args, options):
     assert "Traceback" not in stderr.getvalue()
     if exited.value.code == 2:
         assert stderr.getvalue().startswith("convcalc: error:"), stderr.getvalue()
+
+
+@LIMITS
+@given(BIG, st.sampled_from(["output", "params", "same", "rf", "macs", "memory", "any"]),
+       st.sampled_from(["1", "2", "3", "any"]), st.booleans(), st.sampled_from(["", "1\n2\n", "x\n" * 3, "9" * 70]))
+def test_quiz_surfaces(seed, kind, dims, network, answers):
+    """Issue 13: any seed (up to the 60-digit limit and past it), kind, rank and answer text."""
+    args = ["quiz", "--seed", seed, "--kind", kind, "--dims", dims, "--count", "3"] + (["--network"] * network)
+    check([*args, "--json"])
+    result = runner.invoke(main, args, input=answers, catch_exceptions=True)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+    assert result.exit_code in (0, 2)

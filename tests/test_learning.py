@@ -60,6 +60,10 @@ def test_solve(case, run_cli):
     else:
         assert result.exit_code == 1
         assert case["reason"] in answer["impossible"]
+    if "inverted" in case:  # the equation or inequality, in the user's numbers
+        assert case["inverted"] in answer["inverted"]
+    if "note" in case:  # e.g. the exact before/after split of 'same' padding
+        assert any(case["note"] in note for note in answer["notes"]), answer["notes"]
 
 
 def test_solve_text_names_formula_and_solutions(run_cli):
@@ -71,6 +75,11 @@ def test_solve_text_names_formula_and_solutions(run_cli):
 def test_solve_usage_errors(run_cli):
     result = run_cli("solve", "-W", "5")
     assert result.exit_code == 2 and "give all but one" in result.stderr
+    # Issue 13: --same solves for the padding; -P with it is a usage error (not a dilation solve).
+    result = run_cli("solve", "-W", "63", "-K", "7", "--same", "-P", "3")
+    assert result.exit_code == 2 and "--same solves for the padding" in result.stderr
+    result = run_cli("solve", "-W", "7", "-K", "5", "-S", "2", "-O", "14", "--op", "1")
+    assert result.exit_code == 2 and "add --transposed" in result.stderr
 
 
 def test_compare_ratios(run_cli):

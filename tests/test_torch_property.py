@@ -101,8 +101,9 @@ ACTIVATIONS = ("relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "softmax", "h
                "hardsigmoid")
 RESAMPLING = ("up", "resize", "crop", "reshape")
 SPATIAL_KINDS = ("conv", "dw", "tconv", *POOLS, "gap", "gmp", "aap", "amp", "pad", "in", "lrn", "shuffle", *RESAMPLING)
-FLATTENING = ("fc", "linear", "flatten")
-ANY_KINDS = ("id", *ACTIVATIONS, "lrelu", "dropout", "drop", "bn", "ln", "gn", *FLATTENING, "scale", "sd", "droppath")
+FLATTENING = ("fc", "linear", "dense", "flatten")
+ANY_KINDS = ("id", *ACTIVATIONS, "lrelu", "dropout", "drop", "bn", "batchnorm", "batchnormalization", "ln", "gn",
+             *FLATTENING, "scale", "sd", "droppath")
 
 
 # ---------------------------------------------------------------- helpers
@@ -263,7 +264,7 @@ def spec_bare(layer, rank):
 
 SPEC_WRITERS = {"conv": spec_conv, "tconv": spec_conv, "dw": spec_dw, **{kind: spec_pool for kind in POOLS},
                 "aap": spec_adaptive, "amp": spec_adaptive, "fc": spec_linear, "linear": spec_linear,
-                "pad": spec_pad, "gn": spec_gn, "in": spec_in,
+                "dense": spec_linear, "pad": spec_pad, "gn": spec_gn, "in": spec_in,
                 **{kind: spec_valued for kind in ("lrn", "lrelu", "dropout", "drop")},
                 **{kind: spec_sized for kind in ("shuffle", "up", "resize", "crop")}, "reshape": spec_reshape,
                 "sd": spec_depth, "droppath": spec_depth}
@@ -613,7 +614,8 @@ def torch_plain(layer, x):
 
 TORCH_BUILDERS = {"conv": torch_conv, "dw": torch_conv, "tconv": torch_tconv, **{kind: torch_pool for kind in POOLS},
                   **{kind: torch_adaptive for kind in ("gap", "gmp", "aap", "amp")}, "fc": torch_linear,
-                  "linear": torch_linear, "pad": torch_pad, "bn": torch_bn, "ln": torch_ln, "gn": torch_gn,
+                  "linear": torch_linear, "dense": torch_linear, "pad": torch_pad, "bn": torch_bn,
+                  "batchnorm": torch_bn, "batchnormalization": torch_bn, "ln": torch_ln, "gn": torch_gn,
                   "in": torch_in, "lrn": torch_lrn, "lrelu": torch_lrelu, "dropout": torch_dropout,
                   "drop": torch_dropout, "shuffle": torch_shuffle, "scale": torch_scale, "up": torch_up,
                   "resize": torch_resize, "crop": torch_crop, "reshape": torch_reshape,
@@ -881,7 +883,7 @@ def guide(item, shape):
         return guide_tconv(item, shape)
     if kind in ("gap", "gmp", "aap", "amp"):
         return (channels, per_axis(item.get("size", 1), rank)), 0
-    if kind in ("fc", "linear"):
+    if kind in ("fc", "linear", "dense"):
         return (item["out"], ()), elements(shape) * item["out"]
     if kind == "flatten":
         return (elements(shape), ()), 0
@@ -1409,7 +1411,7 @@ def draw_reshape(g: Draws, shape, kind):
 
 
 LAYER_DRAWS = {"conv": draw_conv, "dw": draw_conv, "tconv": draw_tconv, **{kind: draw_pool for kind in POOLS},
-               "aap": draw_adaptive, "amp": draw_adaptive, "fc": draw_linear, "linear": draw_linear, "pad": draw_pad,
+               "aap": draw_adaptive, "amp": draw_adaptive, "fc": draw_linear, "linear": draw_linear, "dense": draw_linear, "pad": draw_pad,
                "shuffle": draw_shuffle, "sd": draw_depth, "droppath": draw_depth,
                **{kind: draw_resample for kind in ("up", "resize", "crop")}, "reshape": draw_reshape}
 

@@ -148,8 +148,20 @@ class TransposedConv:
         kernel = args.axes("", None, minimum=1)
         stride = args.option("s")
         dilation = args.option("d")
-        padding = args.option("p")
-        output_padding = args.option("op")
+        words = [w for w in ("psame", "pvalid") if args.has(w)]
+        if len(words) + args.has("p") > 1:
+            raise args.error(f"'{args.item.text}' gives its padding more than once", words[-1] if words else "p")
+        if words and args.has("op"):
+            raise args.error(f"'{args.item.text}' gives both {words[0]} and an output padding: {words[0]} sets it", "op")
+        if words:
+            # Keras / TensorFlow Conv2DTranspose: 'same' gives W*S, 'valid' W*S + max(D(K-1)+1 - S, 0);
+            # the PyTorch padding and output padding that give the same size.
+            pairs = tuple(tf_transposed_padding(k, s, d, words[0] == "psame") for k, s, d in zip(kernel, stride, dilation))
+            padding = tuple(p for p, _ in pairs)
+            output_padding = tuple(op for _, op in pairs)
+        else:
+            padding = args.option("p")
+            output_padding = args.option("op")
         for op, s, d in zip(output_padding, stride, dilation):
             if op >= max(s, d):
                 raise args.error(f"output padding op{op} must be smaller than the stride or the dilation ({max(s, d)})", "op")
@@ -177,10 +189,32 @@ class TransposedConv:
             rf=tuple(transposed_step(k, s, p, d) for k, s, p, d in
                      zip(self.kernel, self.stride, self.padding, self.dilation)),
             padding=tuple((p, p) for p in self.padding),
+            warnings=self.tf_warnings(),
         )
 
+    def tf_words(self) -> str | None:
+        return next((w for w in ("psame", "pvalid") if self.args.has(w)), None)
+
+    def tf_warnings(self) -> tuple[str, ...]:
+        """TensorFlow crops total//2 before and the rest after; PyTorch crops p on both sides and adds op after."""
+        if self.tf_words() != "psame":
+            return ()
+        shifted = sorted({f"TensorFlow crops {total // 2} before + {total - total // 2} after, PyTorch p{p} op{op} "
+                          f"crops {p} before + {p - op} after"
+                          for k, s, d, p, op in zip(self.kernel, self.stride, self.dilation, self.padding,
+                                                    self.output_padding)
+                          for total in [max(d * (k - 1) + 1 - s, 0)] if total % 2})
+        if not shifted:
+            return ()
+        return (f"asymmetric 'same' split ({'; '.join(shifted)}): same size, outputs shifted by one position",)
+
+    def torch_note(self) -> str:
+        """``(p2 op1)``: the PyTorch padding that gives Keras's size."""
+        return f"(p{folded(self.padding)} op{folded(self.output_padding)})"
+
     def read_as(self) -> str:
-        return (f"tconv k{folded(self.kernel)} s{folded(self.stride)} p{folded(self.padding)} "
+        keras = f" (Keras padding='{self.tf_words()[1:]}': PyTorch {self.torch_note()[1:-1]})" if self.tf_words() else ""
+        return (f"tconv{keras} k{folded(self.kernel)} s{folded(self.stride)} p{folded(self.padding)} "
                 f"op{folded(self.output_padding)} d{folded(self.dilation)} g{self.groups} -> {self.out_channels} "
                 f"filters, {bias_text(self.bias)}")
 
@@ -195,11 +229,33 @@ class TransposedConv:
                      effect.output.spatial)]
         per_input = f"{channels_text(self.out_channels, self.groups)}*{times(self.kernel)}"
         bias = f" + {self.out_channels}" if self.bias else ""
+        keras = []
+        if self.tf_words() == "psame":
+            keras = ["Keras 'same': output = W*S = " + ", ".join(f"{n}*{s}" for n, s in zip(tensor.spatial, self.stride))
+                     + f" {self.torch_note()}"]
+        elif self.tf_words() == "pvalid":
+            keras = [f"Keras 'valid': output = W*S + max(D(K-1)+1 - S, 0) {self.torch_note()}"]
         return [
+            *keras,
             *axis_lines(sizes, tensor.rank),
             f"params = {tensor.channels}*({per_input}){bias} = {effect.params:,}",
             f"MACs = {tensor.channels}*{times(tensor.spatial)}*({per_input}) = {effect.macs:,}",
         ]
+
+
+def tf_transposed_padding(kernel: int, stride: int, dilation: int, same: bool) -> tuple[int, int]:
+    """PyTorch (padding, output padding) giving Keras's Conv*DTranspose size.
+
+    PyTorch: (W-1)S - 2P + D(K-1) + 1 + op. 'same' wants W*S, so 2P - op = D(K-1)+1 - S;
+    'valid' wants W*S + max(D(K-1)+1 - S, 0) (Keras's deconv_output_length), so P = 0.
+    """
+    excess = dilation * (kernel - 1) + 1 - stride
+    if not same:
+        return 0, max(-excess, 0)
+    if excess <= 0:
+        return 0, -excess
+    padding = -(-excess // 2)
+    return padding, 2 * padding - excess
 
 
 def transposed_step(kernel: int, stride: int, padding: int, dilation: int) -> AxisStep:
@@ -223,6 +279,6 @@ KINDS = (
          summary="conv3x3s1p1x64: convolution, kernel 3x3, stride 1, padding 1, 64 filters (conv1x7p0x3 per axis)"),
     Kind(("dw",), build_depthwise, weight_costs, CONV_OPTIONS.replace(" g", ""), sizes=True, channels=True,
          summary="dw3x3s2p1: depthwise convolution (groups = channels; x<n> channel multiplier)"),
-    Kind(("tconv",), build_transposed, weight_costs, "s p d g x nb op", sizes=True, channels=True,
-         summary="tconv4x4s2p1x64: transposed convolution (op<n> output padding)"),
+    Kind(("tconv",), build_transposed, weight_costs, "s p d g x nb op psame pvalid", sizes=True, channels=True,
+         summary="tconv4x4s2p1x64: transposed convolution (op<n> output padding; psame/pvalid as Keras)"),
 )

@@ -65,7 +65,7 @@ class Flatten:
 
 
 KINDS = (
-    Kind(("fc", "linear"), build_linear, weight_costs, "nb", sizes=True,
-         summary="fc4096 / linear10: fully connected (flattens first; nb = no bias)"),
+    Kind(("fc", "linear", "dense"), build_linear, weight_costs, "nb", sizes=True,
+         summary="fc4096 / linear10 / dense10: fully connected (flattens first; nb = no bias)"),
     Kind(("flatten",), lambda args, tensor: Flatten(args), no_costs, summary="flatten: reshape to a vector"),
 )

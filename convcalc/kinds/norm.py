@@ -61,8 +61,12 @@ class Norm:
         return [*lines, "MACs not counted (torchvision convention)"]
 
 
+# Keras's and PyTorch's names for batch norm, read as bn.
+NORM_ALIASES = {"batchnorm": "bn", "batchnormalization": "bn"}
+
+
 def build_norm(args: Args, tensor: Tensor) -> Norm:
-    name = args.item.name
+    name = NORM_ALIASES.get(args.item.name, args.item.name)
     if name in ("in", "lrn"):
         # PyTorch's InstanceNorm and LocalResponseNorm need spatial axes.
         require_spatial(args, tensor)
@@ -102,7 +106,7 @@ def lrn_costs(layer: Norm, row) -> dict[str, int]:
 LRN_SIZE = 5  # PyTorch has no default; AlexNet's
 NORM_NAMES = {"bn": "batch norm", "ln": "layer norm over channels", "gn": "group norm", "in": "instance norm"}
 KINDS = (
-    Kind(("bn",), build_norm, norm_costs, summary="bn: batch norm (2C parameters, 2C running-stat buffers)"),
+    Kind(("bn", *NORM_ALIASES), build_norm, norm_costs, summary="bn: batch norm (2C parameters, 2C running-stat buffers; batchnorm, batchnormalization)"),
     Kind(("ln",), build_norm, layer_norm_costs, summary="ln: layer norm over channels (2C parameters)"),
     Kind(("gn",), build_norm, norm_costs, sizes=True, summary="gn32: group norm with 32 groups (2C parameters)"),
     Kind(("in",), build_norm, norm_costs, "affine",

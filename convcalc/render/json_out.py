@@ -6,7 +6,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from .. import __version__
+from .. import __version__, counts
 from ..constructs import CONSTRUCTS
 from ..engine import Analysis, Field, Row
 from ..units import plain
@@ -21,6 +21,13 @@ CONVENTIONS = {
     "params": "trainable parameters: weights, biases, norm scale/shift",
     "buffers": "non-trainable stored values: BatchNorm running mean and variance",
     "memory_bytes": "output activations x batch x bytes per value",
+    "activations": "output elements per sample (cs231n's activation count)",
+    "weights": "parameters that are not biases (kernels, fc matrices, norm scale)",
+    "biases": "bias vectors and norm shifts",
+    "params_bytes": "params x bytes per value at --dtype (the model's size)",
+    "memory": "activation bytes: outputs = every layer's output; stored = layers that store a new tensor "
+              "(ReLU, dropout in place); training = stored + gradients (2 x stored)",
+    "keras": "Keras model.summary(): trainable = params, non-trainable = BatchNorm moving mean/variance (buffers)",
 }
 
 
@@ -63,6 +70,15 @@ def row_json(row: Row, layout: str) -> dict:
         document["training_only"] = True
     if row.head_output is not None:
         document["head_output"] = list(row.head_output.dims(layout))
+    # The numbers courses ask for (counts.py): element counts, weights vs biases.
+    document["activations"] = counts.activations(row)
+    document["stored_activations"] = counts.stored_activations(row)
+    document["weights"] = counts.weights(row)
+    document["biases"] = counts.biases(row)
+    document["whole_input"] = counts.whole_input(row)
+    keras = counts.keras_shape(document["output"], layout)
+    if keras is not None:
+        document["keras_output"] = list(keras)
     if row.explanation:
         document["explain"] = list(row.explanation)
     if row.children:
@@ -84,6 +100,7 @@ def total_json(analysis: Analysis, layout: str) -> dict:
         "output": list(total.output.dims(layout)),
         "receptive_field": field_json(total.field),
         "non_integer_layers": total.non_integer,
+        **counts.totals(analysis),
     }
 
 
@@ -156,6 +173,10 @@ def json_schema() -> str:
                                              "only; its params count, its macs and memory_bytes are not in total"},
             "head_output": {**shape, "description": "a side(...) or aux(...) row: its head's output (the row's "
                                                     "output is the main path, which continues from its input)"},
+            "activations": integer, "stored_activations": integer, "weights": integer, "biases": integer,
+            "whole_input": {"type": "boolean", "description": "fc / global pooling: the field is the whole input"},
+            "keras_output": {"type": "array", "items": integer,
+                             "description": "Keras's shape where it differs (global pooling under hwc: (C,))"},
             "explain": {"type": "array", "items": {"type": "string"}},
             "children": {"type": "array", "items": {"$ref": "#/$defs/layer"}},
             "branches": {"type": "array", "items": {"type": "array", "items": {"$ref": "#/$defs/layer"}}},
@@ -188,7 +209,11 @@ def json_schema() -> str:
                              "receptive_field", "non_integer_layers"],
                 "properties": {"params": integer, "trainable_params": integer, "buffers": integer, "macs": integer,
                                "flops": integer, "memory_bytes": integer, "output": shape,
-                               "receptive_field": field, "non_integer_layers": integer},
+                               "receptive_field": field, "non_integer_layers": integer,
+                               "activations": integer, "stored_activations": integer, "weights": integer,
+                               "biases": integer, "params_bytes": integer,
+                               "memory": {"type": "object", "additionalProperties": integer},
+                               "keras": {"type": "object", "additionalProperties": integer}},
             },
             "convention": {"type": "object", "required": ["name", "matches", "unit", "rule", "total", "flops",
                                                           "by_cause"],

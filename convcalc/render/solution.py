@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 
-from ..solve import FORMULA, NAMES, Answer
+from ..solve import CEIL_FORMULA, NAMES, TRANSPOSED_FORMULA, Answer
 
 
 def render_solution(answer: Answer) -> str:
-    given = ", ".join(f"{name}={answer.known[name]}" for name in NAMES if name in answer.known)
-    lines = [f"Solving {FORMULA} for {answer.unknown}, given {given}"]
+    given = ", ".join(f"{name}={answer.known[name]}" for name in (*NAMES, "OP") if name in answer.known)
+    lines = [f"Solving {answer.formula} for {answer.unknown}, given {given}"]
     if answer.inverted:
         lines.append(f"  {answer.inverted}")
+    lines += [f"  {note}" for note in answer.notes]
+    rounded = "rounded up" if answer.formula == CEIL_FORMULA else "rounded down"
     if answer.reason:
         lines.append(f"No whole-number {answer.unknown}: {answer.reason}.")
         return "\n".join(lines)
     for solution in answer.solutions:
-        fit = "exact fit" if solution.exact else "non-integer fit (rounded down)"
+        fit = "exact" if answer.formula == TRANSPOSED_FORMULA else \
+            "exact fit" if solution.exact else f"non-integer fit ({rounded})"
         lines.append(f"{answer.unknown} = {solution.value}   {fit}: {solution.check}")
     if answer.more_from is not None:
         lines.append(f"... and every {answer.unknown} >= {answer.more_from} as well")

@@ -9,8 +9,9 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from .. import counts
 from ..engine import DTYPE_BYTES, Analysis, Field, Row
-from ..tensor import format_dims
+from ..tensor import dims_label, format_dims
 from ..units import human_bytes, human_count, short_fraction
 from .flat import head_text
 
@@ -55,8 +56,45 @@ def layer_text(row: Row) -> str:
         return row.text[: BLOCK_TEXT_WIDTH - 3] + "..."
     if row.padding is None or "psame" not in row.text.lower():
         return row.text
+    if hasattr(row.layer, "torch_note"):  # tconv psame: the PyTorch padding and output padding
+        return f"{row.text} {row.layer.torch_note()}"
     pads = [f"{lo}" if lo == hi else f"{lo}+{hi}" for lo, hi in row.padding]
     return f"{row.text} (p{pads[0] if len(set(pads)) == 1 else 'x'.join(pads)})"
+
+
+def output_text(row: Row, layout: str) -> str:
+    """The output shape; under hwc a global pooling output also in Keras's shape: 1x1x2048 (2048)."""
+    dims = row.output.dims(layout)
+    keras = counts.keras_shape(dims, layout)
+    return format_dims(dims) + (f" ({format_dims(keras)})" if keras else "")
+
+
+def memory_measure(analysis: Analysis, memory: str) -> Callable[[Row], int]:
+    """A row's activation bytes under the memory convention (counts.MEMORY_MODES)."""
+    if memory == "outputs":
+        return lambda row: row.memory_bytes
+    per_value = analysis.batch * DTYPE_BYTES[analysis.dtype] * (2 if memory == "training" else 1)
+    return lambda row: counts.stored_activations(row) * per_value
+
+
+def memory_caption(caption: str, memory: str) -> str:
+    if memory == "outputs":
+        return caption
+    return caption.replace("Memory = output activations", f"Memory ({memory}) = {counts.MEMORY_MODES[memory]}; "
+                                                          f"activations")
+
+
+def counts_lines(analysis: Analysis, memory: str) -> list[str]:
+    """Activations, weights vs biases, model size, Keras's totals and the memory convention shown, exact."""
+    total = counts.totals(analysis)
+    keras = total["keras"]
+    return [f"Activations: {total['activations']:,} elements per sample ({total['stored_activations']:,} stored as "
+            f"new tensors; ReLU, dropout in place). Weights {total['weights']:,} + biases {total['biases']:,}.",
+            f"Model size: {analysis.total.params:,} x {DTYPE_BYTES[analysis.dtype]} B = {total['params_bytes']:,} "
+            f"bytes ({analysis.dtype}). Keras: {keras['total_params']:,} total = {keras['trainable_params']:,} "
+            f"trainable + {keras['non_trainable_params']:,} non-trainable.",
+            f"Memory shown: {memory} = {counts.MEMORY_MODES[memory]}: {total['memory'][memory]:,} bytes "
+            f"(--memory outputs, stored, training)."]
 
 
 def misfit_text(row: Row) -> str:
@@ -153,8 +191,10 @@ def save_html_with_diagram(console, path: str, analysis: Analysis, layout: str, 
 
 
 def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: bool = True,
-                warnings: bool = True, compute: ComputeColumn | None = None, bars: str | None = None) -> list:
-    """The table, the exact totals line, then the notes and the warnings, as rich renderables."""
+                warnings: bool = True, compute: ComputeColumn | None = None, bars: str | None = None,
+                memory: str = "outputs") -> list:
+    """The table, the exact totals line, then the notes and the warnings, as rich renderables.
+    Without ``notes`` (-q) only the result: no caption, no counts line."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -167,9 +207,10 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
         pad_edge=not narrow,
         padding=(0, 1) if not narrow else (0, 0),
         collapse_padding=narrow,
-        title=f"input {format_dims(analysis.input.dims(layout))} ({'H x W x C' if layout == 'hwc' else 'C x H x W'}),"
+        title=f"input {format_dims(analysis.input.dims(layout))} ({dims_label(analysis.input.rank, layout)}),"
               f" batch {analysis.batch}, {analysis.dtype}",
-        caption=CAPTION.format(compute=compute.note, bytes=DTYPE_BYTES[analysis.dtype], dtype=analysis.dtype),
+        caption=memory_caption(CAPTION.format(compute=compute.note, bytes=DTYPE_BYTES[analysis.dtype],
+                                              dtype=analysis.dtype), memory) if notes else None,
         caption_justify="left",
         show_footer=True,
     )
@@ -183,7 +224,9 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
     # Training-only rows (aux) show their compute, but it is not in the inference total.
     total_compute = sum(compute.count(row) for row in analysis.rows if not row.training_only)
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
-    table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
+    memory_of = memory_measure(analysis, memory)
+    table.add_column("Memory" if memory == "outputs" else f"Memory ({memory})", justify="right",
+                     footer=human_bytes(counts.memory(analysis, memory)), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
     measure = BAR_MEASURES.get(bars, compute.count) if bars else None
     if measure:
@@ -195,8 +238,9 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
             table.add_row("", Text(f"... {guide} (--json or --format csv lists every row)", style="dim"))
             continue
         table.add_row(
-            row.index, Text(guide + layer_text(row) + head_text(row, layout)), format_dims(row.output.dims(layout)), field_text(row.field),
-            human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
+            row.index, Text(guide + layer_text(row) + head_text(row, layout)), output_text(row, layout),
+            ("whole " if counts.whole_input(row) else "") + field_text(row.field),
+            human_count(row.params), human_count(compute.count(row)), human_bytes(memory_of(row)),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
             *([share_bar(measure(row), whole, tick != "ok")] if measure else []),
             style="bold yellow" if row.fit != "exact" and not row.is_block else
@@ -206,6 +250,8 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
             table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
     parts = [table, Text(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} "
                          f"{compute.header}, {total.memory_bytes:,} bytes of activations")]
+    if notes:
+        parts += [Text(line, style="dim") for line in counts_lines(analysis, memory)]
     parts += [Text(f"note: {note}", style="dim") for note in (report.notes if notes else ())]
     if notes:
         parts += [Text(f"note: layer {row.index} '{row.text}': {note}", style="dim")
@@ -224,12 +270,12 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
 
 def render_table(report: Report, depth: int | None = None, svg_file: str | None = None,
                  html_file: str | None = None, notes: bool = True, warnings: bool = True, color: bool = True,
-                 compute: ComputeColumn | None = None, bars: str | None = None) -> None:
+                 compute: ComputeColumn | None = None, bars: str | None = None, memory: str = "outputs") -> None:
     # Piped output is not folded to 80 columns unless COLUMNS asks for it.
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
     # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
     console = make_console(color, width=width, record=bool(svg_file or html_file))
-    for part in table_parts(report, console.width < 110, depth, notes, warnings, compute, bars):
+    for part in table_parts(report, console.width < 110, depth, notes, warnings, compute, bars, memory):
         console.print(part)
     pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
                 (html_file, lambda path: save_html_with_diagram(console, path, report.analysis, report.layout, depth)))

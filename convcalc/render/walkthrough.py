@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..engine import Row
-from ..tensor import Tensor, format_dims
+from ..tensor import Tensor, dims_label, format_dims
 from ..units import human_bytes
 
 if TYPE_CHECKING:  # the report module imports the renderers
@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the report module imports the renderers
 def render_walkthrough(report: Report) -> str:
     analysis, layout = report.analysis, report.layout
     lines = [f"Input {format_dims(analysis.input.dims(layout))}"
-             f" ({'H x W x C' if layout == 'hwc' else 'C x H x W'}); RF = receptive field in input pixels."]
+             f" ({dims_label(analysis.input.rank, layout)}); RF = receptive field in input pixels."]
     lines += [f"note: {note}" for note in report.notes]
     walk(analysis.rows, analysis.input, layout, lines, "")
     total = analysis.total
