@@ -10,21 +10,13 @@ import click
 from . import __version__
 from .engine import DTYPE_BYTES, Analysis, Settings, analyse
 from .errors import SpecError, printable
+from .kinds import cheatsheet
 from .sources import Start, example_names, example_summary, input_tensor, load_document, network_names
 from .tensor import DEFAULT_INPUT, LAYOUTS, whole_number
 
 CHEATSHEET = """\b
 Spec: layers separated by ',' (or '->'), case-insensitive.
-  conv3x3s1p1x64   conv, kernel 3x3, stride 1, padding 1, 64 filters
-  conv5x5x6        kernel 5x5, 6 filters (s=1, p=0, same channels if no x)
-  conv7s2psamex64  'same' padding (TensorFlow), also pvalid, pfull
-  conv1x7p0x3x192  per-axis kernel/padding; d2 dilation, g2 groups, nb no bias
-  dw3x3s2p1        depthwise conv      tconv4x4s2p1x64  transposed conv (op1)
-  pool2            max pool 2x2 s2     maxpool3s2p1ceil / avgpool2
-  gap, gmp         global pooling      aap6x6           adaptive avg pool
-  fc4096, linear10 fully connected     flatten, id, pad2
-  bn ln gn32 in lrn                    relu relu6 lrelu gelu silu sigmoid tanh softmax
-  dropout0.5
+""" + "\n".join(cheatsheet()) + """
 \b
 Examples:
   convcalc -i 3x32x32 "conv3x3s1p1x64,relu,pool2,fc10"

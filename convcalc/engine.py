@@ -14,7 +14,7 @@ from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
 from .geometry import AxisStep, fit_message, ratio
-from .kinds import GLOBAL, KINDS, Args, Effect, suggest
+from .kinds import GLOBAL, KINDS, Args, Effect, Option, OptionError, Options, suggest
 from .syntax import MAX_NESTING, Arg, Call, Document, Layer, Ref, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
 from .units import short_fraction
@@ -384,9 +384,12 @@ class Engine:
             guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
-        args = Args(item, self.fail, tensor.rank, kind)
-        built = kind.build(args, tensor)
-        effect = built.effect(tensor)
+        try:
+            args = Args(options_of(item), tensor.rank, kind)
+            built = kind.build(args, tensor)
+            effect = built.effect(tensor)
+        except OptionError as error:
+            raise self.fail(error.message, item.pos + error.at) from None
         if effect.output.channels > MAX_SIZE or any(n > MAX_SIZE for n in effect.output.spatial):
             raise self.fail(f"'{item.text}' gives an output of {format_dims(effect.output.dims('chw'))}: "
                             f"sizes above 10^60 are not supported", item.pos)
@@ -416,6 +419,13 @@ class Engine:
             if not window.fits:
                 by_message.setdefault(fit_message(window), []).append(axis)
         return [f"{' and '.join(axes)}: {message}" for message, axes in by_message.items()]
+
+
+def options_of(item: Layer) -> Options:
+    """The item as its kind reads it: a value, positions counted from the item's start."""
+    pos = item.pos
+    return Options(item.name, item.text, tuple(Option(a.tag, a.values, a.pos - pos, a.last_pos - pos)
+                                               for a in item.args))
 
 
 PARAM_REF = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")

@@ -29,20 +29,20 @@ from fractions import Fraction
 from .constructs import BRANCH_CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
+from .kinds import NAMES_WITH_DIGITS, OPTION_WORDS
+from .kinds.base import NAME_WORDS
+from .tensor import DIGITS, MAX_DIGITS
 
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz_")
-DIGITS = frozenset("0123456789")
 SPACE = frozenset(" \t\r")
 NEWLINE = "\n"
 COMMENT = "#"
 # Characters that end an item: what may follow a complete layer.
 ITEM_END = frozenset(",\n|)]#-") | SPACE
-# Option words, longest first so that "psame" wins over "p" and "op" over nothing.
-WORD_OPTIONS = ("affine", "pvalid", "psame", "pfull", "ceil", "nb")
-NUMBER_OPTIONS = ("op", "s", "p", "d", "g", "x")
-OPTIONS = tuple(sorted(WORD_OPTIONS + NUMBER_OPTIONS, key=len, reverse=True))
-# Layer names that end in a digit, so the digit is not read as a size.
-NAMES_WITH_DIGITS = ("relu6",)
+# Option words (declared in the kinds' registry), longest first so that "psame" wins over "p".
+WORD_OPTIONS = tuple(sorted((tag for tag, (numbers, *_) in OPTION_WORDS.items() if not numbers), key=len, reverse=True))
+OPTIONS = tuple(sorted(OPTION_WORDS, key=len, reverse=True))
+OPTION_HINT = ", ".join(tag for tag in OPTION_WORDS if tag not in NAME_WORDS)
 OPENERS = {")": "(", "]": "["}
 # side(...) and aux(...) are written with parentheses but hold one head: '|' is not theirs.
 STRAY_BAR = f"'|' separates branches only directly inside " \
@@ -51,7 +51,6 @@ STRAY_BAR = f"'|' separates branches only directly inside " \
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
 MAX_SPEC_CHARS = 1_000_000
-MAX_DIGITS = 60
 
 
 @dataclass(frozen=True)
@@ -464,7 +463,7 @@ def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
             raise p.fail(f"option '{word}' needs a number (e.g. {word}2)", cursor)
     char = p.source[pos]
     if char in DIGITS or char in LETTERS or char.isalpha():
-        raise p.fail(f"unknown option '{char}' in '{layer_name}' (options: s, p, d, g, x, op, nb, ceil, psame, pvalid, pfull)", pos)
+        raise p.fail(f"unknown option '{char}' in '{layer_name}' (options: {OPTION_HINT})", pos)
     raise p.fail(f"unexpected character '{char}'", pos)
 
 

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 
 from .errors import SpecError
-from .syntax import DIGITS, MAX_DIGITS
 
+DIGITS = frozenset("0123456789")
+# The longest number a spec or an option may hold (a 5,000-digit number Python would refuse to print).
+MAX_DIGITS = 60
 LAYOUTS = ("chw", "hwc")
 AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
 # Used when no input is given: the ImageNet shape of every classic network.

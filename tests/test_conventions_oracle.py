@@ -31,6 +31,7 @@ SPECS = [
     ("2x6x8x8", "conv3p1x4,bn,relu,maxpool2,avgpool2s1,gap,fc3"),
     ("3x20x20", "conv5s2psamex8,maxpool3s2psame,relu,conv3psamex8,gap,fc2"),
     ("8x12x12", "res(conv3p1x8,bn,relu | conv1x1x8), cat(id | conv3p1x4,relu), pad1, dropout0.2, gap, fc4"),
+    ("4x6x6", "conv3p1x4,hswish,hardswish,hsigmoid,hardsigmoid,maxpool2,fc2"),
 ]
 
 

@@ -34,7 +34,8 @@ Layer fields (absent or None = not written, convcalc's default):
     tconv   k, s, p, d, op, g, out, nb
     pool, maxpool, avgpool    k, s, p or pword (psame/pvalid), d (not avgpool), ceil
     aap, amp size;  fc, linear out, nb;  pad p;  gn groups;  in affine;  lrn, lrelu, dropout, drop value
-    gap, gmp, flatten, id, bn, ln, relu, relu6, gelu, silu, sigmoid, tanh, softmax
+    gap, gmp, flatten, id, bn, ln, relu, relu6, gelu, silu, sigmoid, tanh, softmax, hswish, hardswish,
+    hsigmoid, hardsigmoid
 
 A per-axis number is an int (one value for all axes) or a tuple (one per axis).
 ``style`` numbers change only how the spec is written (option order, case,
@@ -91,7 +92,8 @@ MAX_DEPTH = 2  # groups in groups in the top level
 BATCH = 2
 
 POOLS = ("pool", "maxpool", "avgpool")
-ACTIVATIONS = ("relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "softmax")
+ACTIVATIONS = ("relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "softmax", "hswish", "hardswish", "hsigmoid",
+               "hardsigmoid")
 SPATIAL_KINDS = ("conv", "dw", "tconv", *POOLS, "gap", "gmp", "aap", "amp", "pad", "in", "lrn")
 FLATTENING = ("fc", "linear", "flatten")
 ANY_KINDS = ("id", *ACTIVATIONS, "lrelu", "dropout", "drop", "bn", "ln", "gn", *FLATTENING)
@@ -440,7 +442,9 @@ def torch_dropout(layer, x):
 
 
 PLAIN_MODULES = {"id": nn.Identity, "flatten": nn.Flatten, "relu": nn.ReLU, "relu6": nn.ReLU6, "gelu": nn.GELU,
-                 "silu": nn.SiLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "softmax": lambda: nn.Softmax(dim=1)}
+                 "silu": nn.SiLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "softmax": lambda: nn.Softmax(dim=1),
+                 "hswish": nn.Hardswish, "hardswish": nn.Hardswish, "hsigmoid": nn.Hardsigmoid,
+                 "hardsigmoid": nn.Hardsigmoid}
 
 
 def torch_plain(layer, x):

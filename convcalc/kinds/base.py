@@ -1,14 +1,20 @@
-"""What every layer kind shares: reading its options, and the effect it reports."""
+"""What every layer kind shares: its registry entry, reading its options, the effect it reports.
+
+A kind is one registry entry (``Kind``) in one module of this package: its names, option
+grammar, summary, build function (options -> a layer object with ``effect``, ``read_as``,
+``explain``, ``to_torch``) and its costs by what the counting conventions look at (``COSTS``).
+Kinds read a frozen ``Options`` value and raise ``OptionError`` at a position within the
+item; the engine turns that into a positioned SpecError. They never see the parser.
+"""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
 
-from ..errors import SpecError
 from ..geometry import AxisStep, Window
-from ..syntax import Arg, Layer
 from ..tensor import AXIS_NAMES, Tensor, format_dims
 
 # Tags that take one value per spatial axis (or one value for all axes).
@@ -19,6 +25,58 @@ GLOBAL = "global"
 TAG_WORDS = {"s": "stride", "p": "padding", "d": "dilation", "op": "output padding"}
 # Layer kinds whose PyTorch module name (Conv2d) is easily typed as an item: conv2d3x3.
 TORCH_MODULES = {"conv": "Conv", "tconv": "ConvTranspose"}
+
+# Every option word the parser knows, declared once:
+# tag -> (takes numbers, meaning, default when not written, least value).
+# Longer words win over their prefixes ("psame" over "p", "op" over nothing). Words that
+# take no number may follow a bare name directly ("inaffine" is "in" + "affine").
+OPTION_WORDS = {
+    "s": (True, "stride", 1, 1), "p": (True, "padding", 0, 0), "d": (True, "dilation", 1, 1),
+    "g": (True, "groups", 1, 1), "x": (True, "output channels (filters, or a depthwise channel multiplier)", None, 1),
+    "op": (True, "output padding (transposed conv)", 0, 0), "nb": (False, "no bias", None, None),
+    "ceil": (False, "ceil mode (pooling)", None, None), "psame": (False, "'same' padding (TensorFlow)", None, None),
+    "pvalid": (False, "no padding", None, None),
+    "pfull": (False, "full padding: dilation*(kernel-1) on both sides", None, None),
+    "affine": (False, "learnable scale and shift (instance norm)", None, None),
+}
+# Words that only one kind reads right after its name: not listed in the unknown-option hint.
+NAME_WORDS = ("affine",)
+
+# What the counting conventions look at, each a count of operations or elements a layer
+# declares in its ``costs`` (conventions.py weighs them per tool).
+COSTS = {
+    "weight_macs": "multiply-adds of conv / transposed conv / linear weights (torchvision's MACs)",
+    "weights_at_outputs": "weight count times output positions (torchinfo's rule for Conv*, and Linear)",
+    "bias_adds": "output elements that receive a bias",
+    "norm_params": "parameters of a normalisation layer",
+    "norm_elements": "elements normalised by a torch.nn norm module (BatchNorm, GroupNorm, InstanceNorm, LayerNorm)",
+    "affine_elements": "elements scaled and shifted by a norm module with affine=True",
+    "channel_norm_elements": "elements normalised by a layer norm over channels (a LayerNorm subclass in PyTorch)",
+    "lrn_elements": "elements of a local response norm",
+    "activation_elements": "elements written by an activation, dropout or identity",
+    "activation_hook_elements": "activation elements PyTorch-side counters hook by module type "
+                                "(ReLU, ReLU6, LeakyReLU, GELU in ptflops)",
+    "activation_functional_elements": "activation elements passing a counted torch.nn.functional call "
+                                      "(F.relu, F.gelu, F.silu, F.softmax in ptflops)",
+    "pool_elements": "input elements a pooling layer reads (padded input when padded explicitly)",
+}
+
+
+# Frozen values (namedtuples: cheaper to create at import than classes with annotations).
+Option = namedtuple("Option", "tag values pos last_pos")
+Option.__doc__ = """One run of numbers in a layer item: the leading sizes (tag "") or an option.
+``pos`` and ``last_pos`` (where its last number starts) count from the item's start."""
+Options = namedtuple("Options", "name text args")
+Options.__doc__ = """A layer item as its kind reads it (name, text, a tuple of Option): a frozen value."""
+
+
+class OptionError(Exception):
+    """A kind's complaint about its options, ``at`` a position within the item (0: its start)."""
+
+    def __init__(self, message: str, at: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.at = at
 
 
 @dataclass(frozen=True)
@@ -38,15 +96,26 @@ class Effect:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class Kind:
-    """A layer kind: how to build it, and which numbers and options it reads."""
+    """A layer kind's registry entry: every stage (parser, engine, conventions, help) reads it.
 
-    build: Callable  # (Args, Tensor) -> a layer object with .effect(Tensor) -> Effect
-    options: str = ""  # option tags it accepts, space separated
-    sizes: bool = False  # takes leading numbers (conv3x3, fc10, gn32)
-    channels: bool = False  # a trailing number may be its output channel count
-    summary: str = ""  # one line for --help and error hints
+    ``build(Args, Tensor)`` returns a layer object with ``effect(Tensor) -> Effect``,
+    ``read_as()``, ``explain(Tensor, Effect)`` and ``to_torch(Tensor)``;
+    ``costs(layer, row)`` returns {cost name in COSTS: count} for what the counting
+    conventions look at (a row gives ``input``, ``output``, ``params``, ``macs``, ``padding``).
+    """
+
+    __slots__ = ("names", "build", "costs", "options", "sizes", "channels", "summary")
+
+    def __init__(self, names: tuple[str, ...], build: Callable, costs: Callable, options: str = "",
+                 sizes: bool = False, channels: bool = False, summary: str = ""):
+        self.names = names  # the first is the canonical name; the rest are aliases
+        self.build = build
+        self.costs = costs
+        self.options = options  # option tags it accepts, space separated
+        self.sizes = sizes  # takes leading numbers (conv3x3, fc10, gn32)
+        self.channels = channels  # a trailing number may be its output channel count
+        self.summary = summary  # "example: what it is", one line for --help and the README
 
 
 class Args:
@@ -60,19 +129,18 @@ class Args:
     (``p1x64``), the way networks are written.
     """
 
-    def __init__(self, item: Layer, fail: Callable[[str, int], SpecError], rank: int, kind: Kind):
+    def __init__(self, item: Options, rank: int, kind: Kind):
         self.item = item
-        self.fail = fail
         self.rank = rank
-        self.by_tag: dict[str, Arg] = {}
+        self.by_tag: dict[str, Option] = {}
         allowed = kind.options.split() + ([""] if kind.sizes else [])
         for arg in item.args:
             if arg.tag not in allowed:
                 what = "numbers" if arg.tag == "" else f"option '{arg.tag}'"
                 accepted = f"options {', '.join(kind.options.split())}" if kind.options else "no options"
-                raise fail(f"'{item.name}' takes no {what} ({accepted})", arg.pos)
+                raise OptionError(f"'{item.name}' takes no {what} ({accepted})", arg.pos)
             if arg.tag in self.by_tag:
-                raise fail(f"option '{arg.tag}' given twice in '{item.text}'", arg.pos)
+                raise OptionError(f"option '{arg.tag}' given twice in '{item.text}'", arg.pos)
             self.by_tag[arg.tag] = arg
         self.values: dict[str, tuple] = {arg.tag: arg.values for arg in item.args}
         self.channels: int | None = None
@@ -87,7 +155,7 @@ class Args:
             self.channels = self.whole("x", self.values["x"][0], minimum=1, label=self.channel_label(),
                                        at=self.by_tag["x"].last_pos)
             if len(self.values["x"]) > 1:
-                raise self.fail("a channel count is one number", self.by_tag["x"].pos)
+                raise OptionError("a channel count is one number", self.by_tag["x"].pos)
             return
         numeric = [arg for arg in self.item.args if arg.values]
         if not numeric:
@@ -108,7 +176,7 @@ class Args:
     def channel_label(self) -> str:
         return "the channel multiplier" if self.item.name == "dw" else "the filter count"
 
-    def note_tie_break(self, last: Arg) -> None:
+    def note_tie_break(self, last: Option) -> None:
         """Warn when the last list, read as option + filters, also reads plausibly another way.
 
         Plausible means no larger than the kernel on that axis (a padding or stride
@@ -143,7 +211,7 @@ class Args:
         stride, dilation = (self.values.get(t, (1,))[-1] for t in ("s", "d"))
         return max(stride, dilation) - 1
 
-    def canonical(self, changed: Arg, written: str) -> str:
+    def canonical(self, changed: Option, written: str) -> str:
         """The item written out again, with ``changed``'s numbers replaced by ``written``."""
         return self.item.name + "".join(f"{arg.tag}{written}" if arg is changed else arg_text(arg)
                                         for arg in self.item.args)
@@ -167,10 +235,11 @@ class Args:
         return tag in self.by_tag
 
     def pos(self, tag: str) -> int:
-        return self.by_tag[tag].pos if tag in self.by_tag else self.item.pos
+        return self.by_tag[tag].pos if tag in self.by_tag else 0
 
-    def error(self, message: str, tag: str | None = None) -> SpecError:
-        return self.fail(message, self.pos(tag) if tag is not None else self.item.pos)
+    def error(self, message: str, tag: str | None = None) -> OptionError:
+        """An error at ``tag``'s option (at the item's start when absent or None)."""
+        return OptionError(message, self.pos(tag) if tag is not None else 0)
 
     def whole(self, tag: str, value, minimum: int, label: str | None = None, at: int | None = None) -> int:
         """``value`` as an int; an error at ``at`` (else at ``tag``) when it is not whole or below ``minimum``."""
@@ -183,8 +252,8 @@ class Args:
             raise self.blame(f"{label} must be at least {minimum} in '{self.item.text}', got {value}", tag, at)
         return value
 
-    def blame(self, message: str, tag: str, at: int | None) -> SpecError:
-        return self.fail(message, at) if at is not None else self.error(message, tag)
+    def blame(self, message: str, tag: str, at: int | None) -> OptionError:
+        return OptionError(message, at) if at is not None else self.error(message, tag)
 
     def axes(self, tag: str, default: int | tuple[int, ...] | None, minimum: int) -> tuple[int, ...]:
         """One whole number per spatial axis from ``tag`` (broadcast from a single value)."""
@@ -202,6 +271,10 @@ class Args:
                              f"in '{self.item.text}'{hint}", tag)
         numbers = tuple(self.whole(tag, v, minimum) for v in values)
         return numbers * self.rank if len(numbers) == 1 else numbers
+
+    def option(self, tag: str) -> tuple[int, ...]:
+        """Option ``tag`` per spatial axis, with its default and least value from OPTION_WORDS."""
+        return self.axes(tag, *OPTION_WORDS[tag][2:])
 
     def scalar(self, tag: str, default, minimum: int) -> int:
         if tag not in self.values:
@@ -231,7 +304,7 @@ def decimal_text(value: Fraction) -> str:
     return f"{digits[:-places]}.{digits[-places:]}" if places else digits
 
 
-def arg_text(arg: Arg) -> str:
+def arg_text(arg: Option) -> str:
     """An option written back: ``p1x64``, ``nb``."""
     return arg.tag + "x".join(map(str, arg.values))
 
@@ -283,6 +356,19 @@ def padding_text(padding: tuple[tuple[int, int], ...]) -> str:
 
 def times(values) -> str:
     return "*".join(str(v) for v in values)
+
+
+def no_costs(layer, row) -> dict[str, int]:
+    """Moves, pads or reshapes values only: nothing any convention counts."""
+    return {}
+
+
+def weight_costs(layer, row) -> dict[str, int]:
+    """Conv, transposed conv and linear: weight multiply-adds, weights at output positions, bias adds.
+    (A transposed conv's weights are counted at its output positions, as torchinfo does.)"""
+    bias = row.output.channels if layer.bias else 0
+    return {"weight_macs": row.macs, "weights_at_outputs": (row.params - bias) * product(row.output.spatial),
+            "bias_adds": row.output.elements if layer.bias else 0}
 
 
 class NoTorchTwin(Exception):

@@ -8,8 +8,8 @@ from math import gcd
 
 from ..geometry import AxisStep, Window, same_padding
 from ..tensor import Tensor, format_dims
-from .base import (Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product, require_spatial,
-                   symmetric, times, torch_pads)
+from .base import (OPTION_WORDS, Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product,
+                   require_spatial, symmetric, times, torch_pads, weight_costs)
 
 CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
 
@@ -23,7 +23,7 @@ def resolve_padding(args: Args, tensor: Tensor, kernel, stride, dilation) -> tup
         return tuple(same_padding(n, k, s, d) for n, k, s, d in zip(tensor.spatial, kernel, stride, dilation))
     if args.has("pfull"):
         return tuple((d * (k - 1),) * 2 for k, d in zip(kernel, dilation))
-    return tuple((p, p) for p in args.axes("p", 0, minimum=0))
+    return tuple((p, p) for p in args.option("p"))
 
 
 def check_groups(args: Args, in_channels: int, out_channels: int, groups: int) -> None:
@@ -58,14 +58,14 @@ class Conv:
     def build(cls, args: Args, tensor: Tensor, depthwise: bool = False) -> "Conv":
         require_spatial(args, tensor)
         kernel = args.axes("", None, minimum=1)
-        stride = args.axes("s", 1, minimum=1)
-        dilation = args.axes("d", 1, minimum=1)
+        stride = args.option("s")
+        dilation = args.option("d")
         padding = resolve_padding(args, tensor, kernel, stride, dilation)
         if depthwise:
             groups = tensor.channels
             out_channels = tensor.channels * (args.channels or 1)
         else:
-            groups = args.scalar("g", 1, minimum=1)
+            groups = args.scalar("g", *OPTION_WORDS["g"][2:])
             out_channels = args.channels or tensor.channels
         check_groups(args, tensor.channels, out_channels, groups)
         return cls(kernel, stride, padding, dilation, groups, out_channels, not args.has("nb"), args)
@@ -146,14 +146,14 @@ class TransposedConv:
     def build(cls, args: Args, tensor: Tensor) -> "TransposedConv":
         require_spatial(args, tensor)
         kernel = args.axes("", None, minimum=1)
-        stride = args.axes("s", 1, minimum=1)
-        dilation = args.axes("d", 1, minimum=1)
-        padding = args.axes("p", 0, minimum=0)
-        output_padding = args.axes("op", 0, minimum=0)
+        stride = args.option("s")
+        dilation = args.option("d")
+        padding = args.option("p")
+        output_padding = args.option("op")
         for op, s, d in zip(output_padding, stride, dilation):
             if op >= max(s, d):
                 raise args.error(f"output padding op{op} must be smaller than the stride or the dilation ({max(s, d)})", "op")
-        groups = args.scalar("g", 1, minimum=1)
+        groups = args.scalar("g", *OPTION_WORDS["g"][2:])
         out_channels = args.channels or tensor.channels
         check_groups(args, tensor.channels, out_channels, groups)
         return cls(kernel, stride, padding, dilation, output_padding, groups, out_channels, not args.has("nb"), args)
@@ -218,11 +218,11 @@ def build_transposed(args: Args, tensor: Tensor) -> TransposedConv:
     return TransposedConv.build(args, tensor)
 
 
-KINDS = {
-    "conv": Kind(build_conv, CONV_OPTIONS, sizes=True, channels=True,
-                 summary="conv3x3s1p1x64: convolution (kernel, s stride, p padding, d dilation, g groups, x filters, nb no bias)"),
-    "dw": Kind(build_depthwise, CONV_OPTIONS.replace(" g", ""), sizes=True, channels=True,
-               summary="dw3x3s2p1: depthwise convolution (groups = channels; x<n> channel multiplier)"),
-    "tconv": Kind(build_transposed, "s p d g x nb op", sizes=True, channels=True,
-                  summary="tconv4x4s2p1x64: transposed convolution (op<n> output padding)"),
-}
+KINDS = (
+    Kind(("conv",), build_conv, weight_costs, CONV_OPTIONS, sizes=True, channels=True,
+         summary="conv3x3s1p1x64: convolution, kernel 3x3, stride 1, padding 1, 64 filters (conv1x7p0x3 per axis)"),
+    Kind(("dw",), build_depthwise, weight_costs, CONV_OPTIONS.replace(" g", ""), sizes=True, channels=True,
+         summary="dw3x3s2p1: depthwise convolution (groups = channels; x<n> channel multiplier)"),
+    Kind(("tconv",), build_transposed, weight_costs, "s p d g x nb op", sizes=True, channels=True,
+         summary="tconv4x4s2p1x64: transposed convolution (op<n> output padding)"),
+)

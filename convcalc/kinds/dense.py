@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..tensor import Tensor
-from .base import GLOBAL, Args, Effect, Kind
+from .base import GLOBAL, Args, Effect, Kind, no_costs, weight_costs
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ class Flatten:
         return [f"outputs = {'*'.join(str(d) for d in (tensor.channels, *tensor.spatial))} = {tensor.elements:,}"]
 
 
-KINDS = {
-    "fc": Kind(build_linear, "nb", sizes=True, summary="fc4096: fully connected (flattens first; nb = no bias)"),
-    "linear": Kind(build_linear, "nb", sizes=True, summary="linear10: same as fc10"),
-    "flatten": Kind(lambda args, tensor: Flatten(args), summary="flatten: reshape to a vector"),
-}
+KINDS = (
+    Kind(("fc", "linear"), build_linear, weight_costs, "nb", sizes=True,
+         summary="fc4096 / linear10: fully connected (flattens first; nb = no bias)"),
+    Kind(("flatten",), lambda args, tensor: Flatten(args), no_costs, summary="flatten: reshape to a vector"),
+)

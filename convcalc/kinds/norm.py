@@ -19,11 +19,11 @@ class Norm:
     name: str
     affine: bool
     running_stats: bool
-    groups: int
+    groups: int  # gn's groups; lrn's size
     args: Args = field(compare=False, repr=False)
 
     def effect(self, tensor: Tensor) -> Effect:
-        if tensor.channels % self.groups:
+        if self.name == "gn" and tensor.channels % self.groups:
             raise self.args.error(
                 f"'{self.args.item.text}' needs channels divisible by {self.groups}, but its input has {tensor.channels}")
         return Effect(
@@ -34,7 +34,7 @@ class Norm:
 
     def read_as(self) -> str:
         if self.name == "lrn":
-            return f"local response norm, size {self.args.scalar('', 5, minimum=1)}"
+            return f"local response norm, size {self.groups}"
         groups = f", {self.groups} groups" if self.name == "gn" else ""
         stats = ", running stats" if self.running_stats else ""
         return f"{NORM_NAMES[self.name]}{groups}, {'affine' if self.affine else 'no affine'}{stats}"
@@ -48,7 +48,7 @@ class Norm:
         if self.name == "in":
             return f"nn.InstanceNorm{rank}d({c}, affine={self.affine})"
         if self.name == "lrn":
-            return f"nn.LocalResponseNorm({self.args.scalar('', 5, minimum=1)})"
+            return f"nn.LocalResponseNorm({self.groups})"
         # Layer norm over channels at every position (ConvNeXt's LayerNorm2d).
         return f"nn.LayerNorm({c})" if not tensor.spatial else f"ChannelLayerNorm({c})"
 
@@ -76,16 +76,37 @@ def build_norm(args: Args, tensor: Tensor) -> Norm:
         # PyTorch's InstanceNorm defaults to affine=False; "inaffine" turns it on.
         return Norm(name, args.has("affine"), False, 1, args)
     if name == "lrn":
-        args.scalar("", 5, minimum=1)
-        return Norm(name, False, False, 1, args)
+        return Norm(name, False, False, args.scalar("", LRN_SIZE, minimum=1), args)
     return Norm(name, True, name == "bn", 1, args)
 
 
+def norm_costs(layer: Norm, row) -> dict[str, int]:
+    """A torch.nn norm module: its elements, again when it has ``affine=True`` (nn.LayerNorm has
+    ``elementwise_affine`` instead, so a layer norm on a flat vector counts once)."""
+    elements = row.input.elements
+    return {"norm_params": row.params, "norm_elements": elements,
+            "affine_elements": elements if layer.affine and layer.name != "ln" else 0}
+
+
+def layer_norm_costs(layer: Norm, row) -> dict[str, int]:
+    if row.input.spatial:
+        # Over channels at every position: ChannelLayerNorm (ConvNeXt's LayerNorm2d), a subclass.
+        return {"norm_params": row.params, "channel_norm_elements": row.input.elements}
+    return norm_costs(layer, row)
+
+
+def lrn_costs(layer: Norm, row) -> dict[str, int]:
+    return {"norm_params": row.params, "lrn_elements": row.input.elements}
+
+
+LRN_SIZE = 5  # PyTorch has no default; AlexNet's
 NORM_NAMES = {"bn": "batch norm", "ln": "layer norm over channels", "gn": "group norm", "in": "instance norm"}
-KINDS = {
-    "bn": Kind(build_norm, summary="bn: batch norm (2C parameters, 2C running-stat buffers)"),
-    "ln": Kind(build_norm, summary="ln: layer norm over channels (2C parameters)"),
-    "gn": Kind(build_norm, sizes=True, summary="gn32: group norm with 32 groups (2C parameters)"),
-    "in": Kind(build_norm, "affine", summary="in / inaffine: instance norm (PyTorch default: no parameters)"),
-    "lrn": Kind(build_norm, sizes=True, summary="lrn / lrn5: local response norm (size 5), no parameters"),
-}
+KINDS = (
+    Kind(("bn",), build_norm, norm_costs, summary="bn: batch norm (2C parameters, 2C running-stat buffers)"),
+    Kind(("ln",), build_norm, layer_norm_costs, summary="ln: layer norm over channels (2C parameters)"),
+    Kind(("gn",), build_norm, norm_costs, sizes=True, summary="gn32: group norm with 32 groups (2C parameters)"),
+    Kind(("in",), build_norm, norm_costs, "affine",
+         summary="in / inaffine: instance norm (PyTorch default: no parameters)"),
+    Kind(("lrn",), build_norm, lrn_costs, sizes=True,
+         summary="lrn / lrn5: local response norm (size 5), no parameters"),
+)

@@ -8,7 +8,7 @@ from math import gcd
 from ..geometry import AxisStep, Window, ratio
 from ..tensor import Tensor, format_dims
 from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, folded, padding_text,
-                   require_spatial, symmetric, torch_pads)
+                   product, require_spatial, symmetric, torch_pads)
 from .conv import resolve_padding
 
 
@@ -28,8 +28,8 @@ class Pool:
     def build(cls, args: Args, tensor: Tensor, mode: str) -> "Pool":
         require_spatial(args, tensor)
         kernel = args.axes("", None, minimum=1)
-        stride = args.axes("s", kernel, minimum=1)
-        dilation = args.axes("d", 1, minimum=1)
+        stride = args.axes("s", kernel, minimum=1)  # pooling's stride defaults to its kernel
+        dilation = args.option("d")
         padding = resolve_padding(args, tensor, kernel, stride, dilation)
         if not args.has("psame"):
             # PyTorch rejects padding beyond half the kernel (not the dilated window; torch 2.13).
@@ -169,15 +169,26 @@ def build_adaptive(mode: str):
     return build
 
 
+def pool_costs(layer, row) -> dict[str, int]:
+    """The input elements it reads; an asymmetric 'same' padding is an explicit pad before it in
+    PyTorch, so the pool reads the padded input."""
+    padding = row.padding or ()
+    if padding and any(lo != hi for lo, hi in padding):
+        return {"pool_elements": row.input.channels * product(n + lo + hi for n, (lo, hi) in
+                                                              zip(row.input.spatial, padding))}
+    return {"pool_elements": row.input.elements}
+
+
 SLIDING_OPTIONS = "s p ceil psame pvalid"
-KINDS = {
-    "pool": Kind(build_pool("max"), SLIDING_OPTIONS + " d", sizes=True,
-                 summary="pool2: max pooling, stride = kernel (s, p, d, ceil as for maxpool)"),
-    "maxpool": Kind(build_pool("max"), SLIDING_OPTIONS + " d", sizes=True,
-                    summary="maxpool3s2p1: max pooling (ceil = ceil mode)"),
-    "avgpool": Kind(build_pool("avg"), SLIDING_OPTIONS, sizes=True, summary="avgpool2: average pooling"),
-    "gap": Kind(build_global("avg"), summary="gap: global average pooling -> C x 1 x 1"),
-    "gmp": Kind(build_global("max"), summary="gmp: global max pooling -> C x 1 x 1"),
-    "aap": Kind(build_adaptive("avg"), sizes=True, summary="aap6 / aap6x6: adaptive average pooling to 6x6"),
-    "amp": Kind(build_adaptive("max"), sizes=True, summary="amp6: adaptive max pooling to 6x6"),
-}
+KINDS = (
+    Kind(("pool",), build_pool("max"), pool_costs, SLIDING_OPTIONS + " d", sizes=True,
+         summary="pool2: max pooling, stride = kernel (s, p, d, ceil as for maxpool)"),
+    Kind(("maxpool",), build_pool("max"), pool_costs, SLIDING_OPTIONS + " d", sizes=True,
+         summary="maxpool3s2p1: max pooling (ceil = ceil mode)"),
+    Kind(("avgpool",), build_pool("avg"), pool_costs, SLIDING_OPTIONS, sizes=True, summary="avgpool2: average pooling"),
+    Kind(("gap",), build_global("avg"), pool_costs, summary="gap: global average pooling -> C x 1 x 1"),
+    Kind(("gmp",), build_global("max"), pool_costs, summary="gmp: global max pooling -> C x 1 x 1"),
+    Kind(("aap",), build_adaptive("avg"), pool_costs, sizes=True,
+         summary="aap6 / aap6x6: adaptive average pooling to 6x6"),
+    Kind(("amp",), build_adaptive("max"), pool_costs, sizes=True, summary="amp6: adaptive max pooling to 6x6"),
+)

@@ -7,14 +7,19 @@ from fractions import Fraction
 
 from ..geometry import AxisStep
 from ..tensor import Tensor
-from .base import Args, Effect, Kind, axis_lines, decimal_text, folded, require_spatial, torch_pads
+from .base import Args, Effect, Kind, axis_lines, decimal_text, folded, no_costs, require_spatial, torch_pads
 
 
 @dataclass(frozen=True)
 class Elementwise:
-    """Shape kept, no parameters, no multiply-adds (torchvision's convention)."""
+    """Shape kept, no parameters, no multiply-adds (torchvision's convention).
+
+    ``value`` is lrelu's negative slope or dropout's probability (None for the others).
+    """
 
     name: str
+    torch: str  # its PyTorch module, with "{value}" for the value
+    value: Fraction | None
     args: Args = field(compare=False, repr=False)
 
     def effect(self, tensor: Tensor) -> Effect:
@@ -22,34 +27,36 @@ class Elementwise:
 
     def read_as(self) -> str:
         if self.name == "lrelu":
-            return f"lrelu slope {decimal_text(self.args.fraction('', Fraction(1, 100), 0, 10**9))}"
+            return f"lrelu slope {decimal_text(self.value)}"
         if self.name == "dropout":
-            return f"dropout p{decimal_text(self.args.fraction('', Fraction(1, 2), 0, 1))}"
+            return f"dropout p{decimal_text(self.value)}"
         return "identity" if self.name == "id" else self.name
 
     def to_torch(self, tensor: Tensor) -> str:
-        if self.name == "lrelu":
-            return f"nn.LeakyReLU(negative_slope={float(self.args.fraction('', Fraction(1, 100), 0, 10**9))!r})"
-        if self.name == "dropout":
-            return f"nn.Dropout(p={float(self.args.fraction('', Fraction(1, 2), 0, 1))!r})"
-        return TORCH_ELEMENTWISE[self.name]
+        return self.torch.format(value=repr(float(self.value)) if self.value is not None else "")
 
     def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
         return [f"{self.name}: shape kept, no parameters, MACs not counted"]
 
 
-def build_elementwise(args: Args, tensor: Tensor) -> Elementwise:
-    return Elementwise(args.item.name, args)
+def elementwise(names: tuple[str, ...], torch: str, summary: str, hooked: bool = False, functional: bool = False,
+                value: tuple[Fraction, Fraction] | None = None) -> Kind:
+    """A shape-keeping kind: an activation, dropout or identity.
 
+    ``hooked``: PyTorch-side counters hook its module type (ptflops' MODULES_MAPPING);
+    ``functional``: its forward calls a counted torch.nn.functional (ptflops' FUNCTIONAL_MAPPING).
+    ``value``: (default, upper bound) of its one optional number (lrelu0.2, dropout0.5).
+    """
+    def build(args: Args, tensor: Tensor) -> Elementwise:
+        number = args.fraction("", value[0], Fraction(0), value[1]) if value else None
+        return Elementwise(names[0], torch, number, args)
 
-def build_dropout(args: Args, tensor: Tensor) -> Elementwise:
-    args.fraction("", Fraction(1, 2), Fraction(0), Fraction(1))
-    return Elementwise("dropout", args)
-
-
-def build_leaky(args: Args, tensor: Tensor) -> Elementwise:
-    args.fraction("", Fraction(1, 100), Fraction(0), Fraction(10**9))
-    return Elementwise("lrelu", args)
+    def costs(layer: Elementwise, row) -> dict[str, int]:
+        elements = row.output.elements
+        return {"activation_elements": elements, "activation_hook_elements": elements if hooked else 0,
+                # F.softmax is counted on its input (the same size as its output).
+                "activation_functional_elements": row.input.elements if functional else 0}
+    return Kind(names, build, costs, sizes=value is not None, summary=summary)
 
 
 @dataclass(frozen=True)
@@ -81,15 +88,24 @@ def build_pad(args: Args, tensor: Tensor) -> ZeroPad:
     return ZeroPad(args.axes("", None, minimum=0), args)
 
 
-TORCH_ELEMENTWISE = {"relu": "nn.ReLU()", "relu6": "nn.ReLU6()", "gelu": "nn.GELU()", "silu": "nn.SiLU()",
-                     "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "softmax": "nn.Softmax(dim=1)",
-                     "id": "nn.Identity()"}
-ACTIVATIONS = ("relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "softmax")
-KINDS = {
-    **{name: Kind(build_elementwise, summary=f"{name}: activation, shape kept, no parameters") for name in ACTIVATIONS},
-    "lrelu": Kind(build_leaky, sizes=True, summary="lrelu / lrelu0.2: leaky ReLU (negative slope, default 0.01)"),
-    "dropout": Kind(build_dropout, sizes=True, summary="dropout / dropout0.5: shape kept, no parameters"),
-    "drop": Kind(build_dropout, sizes=True, summary="drop0.5: same as dropout0.5"),
-    "id": Kind(build_elementwise, summary="id: identity"),
-    "pad": Kind(build_pad, sizes=True, summary="pad2 / pad1x2: zero padding on both sides (15x15 -> 19x19)"),
-}
+KINDS = (
+    elementwise(("relu",), "nn.ReLU()", "relu: activation, shape kept, no parameters", hooked=True, functional=True),
+    elementwise(("relu6",), "nn.ReLU6()", "relu6: activation, shape kept, no parameters", hooked=True),
+    elementwise(("gelu",), "nn.GELU()", "gelu: activation, shape kept, no parameters", hooked=True, functional=True),
+    elementwise(("silu",), "nn.SiLU()", "silu: activation, shape kept, no parameters", functional=True),
+    elementwise(("sigmoid",), "nn.Sigmoid()", "sigmoid: activation, shape kept, no parameters"),
+    elementwise(("tanh",), "nn.Tanh()", "tanh: activation, shape kept, no parameters"),
+    elementwise(("softmax",), "nn.Softmax(dim=1)", "softmax: activation, shape kept, no parameters",
+                functional=True),
+    elementwise(("hswish", "hardswish"), "nn.Hardswish()", "hswish / hardswish: hard swish activation, no parameters"),
+    elementwise(("hsigmoid", "hardsigmoid"), "nn.Hardsigmoid()",
+                "hsigmoid / hardsigmoid: hard sigmoid activation, no parameters"),
+    elementwise(("lrelu",), "nn.LeakyReLU(negative_slope={value})",
+                "lrelu / lrelu0.2: leaky ReLU (negative slope, default 0.01)", hooked=True,
+                value=(Fraction(1, 100), Fraction(10**9))),
+    elementwise(("dropout", "drop"), "nn.Dropout(p={value})",
+                "dropout / dropout0.5 / drop0.5: shape kept, no parameters", value=(Fraction(1, 2), Fraction(1))),
+    elementwise(("id",), "nn.Identity()", "id: identity"),
+    Kind(("pad",), build_pad, no_costs, sizes=True,
+         summary="pad2 / pad1x2: zero padding on both sides (15x15 -> 19x19)"),
+)
