@@ -171,3 +171,19 @@ def test_branch_constructs_set_the_branch_input_in_the_scope(monkeypatch):
                     ("4.2.1", half, start), ("5.1.1", c8, start), ("6.1.1", c8, start),  # split: its input, not
                     ("6.2.2", c8, start), ("7.1.1", c6, start), ("8.1.1", c6, start),  # the slice
                     ("9.2.1.2", half, start)]
+
+
+def test_exported_heads_keep_their_output_and_aux_runs_in_training_only(run_cli):
+    torch = pytest.importorskip("torch", reason="needs PyTorch to run the exported module")
+    code = run_cli("export", "-i", "4x8x8", "conv3p1x8, side(conv1x1x3), aux(gap, fc10), "
+                                            "mul(gap, conv1x1x8, sigmoid), split(id | relu)").stdout
+    namespace = {"__name__": "exported"}
+    exec(compile(code, "<convcalc export>", "exec"), namespace)
+    model = namespace["Net"]()
+    side, aux = model[1], model[2]
+    with torch.no_grad():
+        out = model.eval()(torch.zeros(2, 4, 8, 8))
+        assert tuple(out.shape) == (2, 8, 8, 8)
+        assert tuple(side.output.shape) == (2, 3, 8, 8) and aux.output is None  # eval: no aux compute
+        model.train()(torch.zeros(2, 4, 8, 8))
+        assert tuple(aux.output.shape) == (2, 10)

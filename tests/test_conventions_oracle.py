@@ -32,6 +32,11 @@ SPECS = [
     ("3x20x20", "conv5s2psamex8,maxpool3s2psame,relu,conv3psamex8,gap,fc2"),
     ("8x12x12", "res(conv3p1x8,bn,relu | conv1x1x8), cat(id | conv3p1x4,relu), pad1, dropout0.2, gap, fc4"),
     ("4x6x6", "conv3p1x4,hswish,hardswish,hsigmoid,hardsigmoid,maxpool2,fc2"),
+    # issue 12's constructs: gates and products, channel slices, heads on every pass and training-only heads
+    ("8x12x12", "mul(gap, conv1x1x4, relu, conv1x1x8, sigmoid), mul(conv1x1x8nb, bn, relu | gap, conv1x1x8, sigmoid),"
+                "split(id | conv1x1x4nb, bn, relu, dw3x3p1nb, bn), side(conv3p1x4, bn, relu, conv1x1x3),"
+                "aux(avgpool3s2, conv1x1x4, bn, relu, gap, fc5), gap, fc4"),
+    ("6x10x10", "res(conv3p1x6, aux(gap, fc3), side(maxpool2, conv1x1x2)), split(relu6 | gelu | silu), fc2"),
 ]
 
 

@@ -26,6 +26,9 @@ A description::
             | {"kind": "repeat", "n": 2, "body": [item, ...]}          [ ... ]*2
             | {"kind": "res", "body": [...], "shortcut": None | [...]}  res(body | shortcut)
             | {"kind": "cat", "branches": [[...], [...], ...]}         cat(a | b | ...)
+            | {"kind": "mul", "branches": [[...]] | [[...], [...]]}     mul(gate) = x * gate(x), mul(a | b)
+            | {"kind": "split", "branches": [[...], [...], ...]}       split(a | b | ...)
+            | {"kind": "side" | "aux", "body": [...]}                  side(head), aux(head)
             | {"kind": "block", "name": "blocka", "body": [...]}       a named block (its own definition line)
 
 Layer fields (absent or None = not written, convcalc's default):
@@ -269,12 +272,20 @@ class SpecWriter:
         if kind == "res":
             shortcut = "" if item["shortcut"] is None else f" | {self.sequence(item['shortcut'])}"
             return f"res({self.sequence(item['body'])}{shortcut})"
-        if kind == "cat":
-            return "cat(" + " | ".join(self.sequence(branch) for branch in item["branches"]) + ")"
+        if kind in BRANCHED:
+            return f"{kind}(" + " | ".join(self.sequence(branch) for branch in item["branches"]) + ")"
+        if kind in HEADS:
+            return f"{kind}({self.sequence(item['body'])})"
         if kind == "block":
             self.definitions.setdefault(item["name"], self.sequence(item["body"]))
             return item["name"] + ("()" if item.get("style", 0) % 2 else "")
         return SPEC_WRITERS.get(kind, spec_bare)(item, self.rank)
+
+
+# The generator's groups: written with branches, or with one head.
+BRANCHED = ("cat", "mul", "split")
+HEADS = ("side", "aux")
+GROUPS = ("repeat", "block", "res", *BRANCHED, *HEADS)
 
 
 def spec_text(net) -> str:
@@ -347,6 +358,57 @@ class Concat(nn.Module):
 
     def forward(self, x):
         return torch.cat([branch(x) for branch in self.branches], dim=1)
+
+
+class Product(nn.Module):
+    """x * gate(x) (one branch) or a(x) * b(x): channels equal, size-1 spatial axes broadcast."""
+
+    def __init__(self, branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        operands = [branch(x) for branch in self.branches]
+        if len(operands) == 1:
+            operands.insert(0, x)
+        first = operands[0]
+        for other in operands[1:]:
+            # torch would also broadcast a size-1 channel axis, or line a flat vector up with a map's last axes
+            if other.dim() != first.dim() or other.shape[1] != first.shape[1]:
+                raise RuntimeError(f"product operands differ: {tuple(first.shape)} and {tuple(other.shape)}")
+        product = operands[0]
+        for other in operands[1:]:
+            product = product * other  # raises when the spatial sizes neither agree nor are 1
+        return product
+
+
+class Slices(nn.Module):
+    """The channels in equal consecutive slices, branch i on slice i, concatenated."""
+
+    def __init__(self, branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        count = len(self.branches)
+        if x.shape[1] % count:
+            raise RuntimeError(f"{x.shape[1]} channels in {count} slices")
+        size = x.shape[1] // count
+        return torch.cat([branch(x[:, n * size:(n + 1) * size]) for n, branch in enumerate(self.branches)], dim=1)
+
+
+class Head(nn.Module):
+    """A head on the input that the main path does not use: every pass (side), or training only (aux)."""
+
+    def __init__(self, head: nn.Module, training_only: bool):
+        super().__init__()
+        self.head = head
+        self.training_only = training_only
+
+    def forward(self, x):
+        if self.training or not self.training_only:
+            self.head(x)
+        return x
 
 
 def spatial_rank(x) -> int:
@@ -482,6 +544,16 @@ def build_item(item, x):
         module = Residual(build(item["body"], x)[0], shortcut)
     elif kind == "cat":
         module = Concat([build(branch, x)[0] for branch in item["branches"]])
+    elif kind == "mul":
+        module = Product([build(branch, x)[0] for branch in item["branches"]])
+    elif kind == "split":
+        count = len(item["branches"])
+        if x.shape[1] % count:
+            raise Rejected(f"{x.shape[1]} channels do not split into {count}")
+        size = x.shape[1] // count
+        module = Slices([build(branch, x[:, n * size:(n + 1) * size])[0] for n, branch in enumerate(item["branches"])])
+    elif kind in HEADS:
+        module = Head(build(item["body"], x)[0], kind == "aux")  # built on x: PyTorch checks the head
     else:
         module = Leaf(TORCH_BUILDERS.get(kind, torch_plain)(item, x))
     out = module.eval()(x)
@@ -533,18 +605,37 @@ def measure(model: nn.Module, start, leaf_modules, batch: int = BATCH) -> Measur
         return hook
 
     handles = [module.register_forward_hook(record(i)) for i, module in enumerate(leaf_modules)]
-    handles += [m.register_forward_hook(lambda *args: macs.append(macs_of(*args)))
+    counting = [m.register_forward_hook(lambda *args: macs.append(macs_of(*args)))
                 for m in model.modules() if isinstance(m, (*CONVS, *TCONVS, nn.Linear))]
     try:
         with torch.no_grad():
             out = model.eval()(torch.zeros(batch, channels, *spatial))
-    finally:
-        for handle in handles:
+        for handle in counting:  # MACs are inference's: an aux head's do not count
             handle.remove()
+        heads = [m for m in model.modules() if training_only_head(m)]
+        if heads:
+            # Training-only heads did not run: again with just them switched to training (their layers
+            # stay in eval mode), for their layers' shapes.
+            seen = list(shapes)
+            shapes[:] = [None] * len(shapes)
+            for head in heads:
+                head.training = True
+            with torch.no_grad():
+                model(torch.zeros(batch, channels, *spatial))
+            shapes[:] = [a if a is not None else b for a, b in zip(seen, shapes)]
+    finally:
+        for handle in handles + counting:
+            handle.remove()
+        model.eval()
     assert None not in shapes, "a layer module never ran"
     buffers = sum(b.numel() for name, b in model.named_buffers() if name.endswith(("running_mean", "running_var")))
     params = sum(p.numel() for p in model.parameters())
     return Measured(tuple(shapes), tuple(out.shape[1:]), params, buffers, sum(macs))
+
+
+def training_only_head(module) -> bool:
+    """Ours (Head) or the exporter's aux class: a module that runs its head in training only."""
+    return (isinstance(module, Head) and module.training_only) or type(module).__name__ == CONSTRUCTS["aux"].TORCH_CLASS
 
 
 def torch_truth(net) -> Measured | Rejection:
@@ -611,13 +702,23 @@ def first_difference(ours: Measured, theirs: Measured, rows) -> str:
     return f"{len(ours.leaves)} layers in convcalc, {len(theirs.leaves)} in PyTorch"
 
 
+def groups_in(items):
+    for item in items:
+        if item["kind"] in GROUPS:
+            yield item["kind"]
+        for key in ("body", "shortcut"):
+            yield from groups_in(item.get(key) or ())
+        for branch in item.get("branches", ()):
+            yield from groups_in(branch)
+
+
 def layers_in(items):
     for item in items:
         for key in ("body", "shortcut"):
             yield from layers_in(item.get(key) or ())
         for branch in item.get("branches", ()):
             yield from layers_in(branch)
-        if item["kind"] not in ("repeat", "res", "cat", "block"):
+        if item["kind"] not in GROUPS:
             yield item
 
 
@@ -631,6 +732,8 @@ def check_against_torch(net) -> None:
             trace.write(f"{shown}\n{net!r}\n")
     for kind in sorted({layer["kind"] for layer in layers_in(net["items"])}):
         event(f"layer {kind}")
+    for kind in sorted(set(groups_in(net["items"]))):
+        event(f"group {kind}")
     truth = torch_truth(net)
     try:
         analysis = analyse(parse_document(spec), Tensor(channels, spatial))
@@ -661,7 +764,7 @@ def check_against_torch(net) -> None:
 def guide(item, shape):
     """(output shape, MACs) of an item by PyTorch's rules, or None when either side may refuse it."""
     kind = item["kind"]
-    if kind in ("repeat", "block", "res", "cat"):
+    if kind in GROUPS:
         return guide_group(item, shape)
     channels, spatial = shape
     rank = len(spatial)
@@ -757,10 +860,43 @@ def guide_group(item, shape):
         if body is None or shortcut is None or body[0] != shortcut[0]:
             return None
         return body[0], body[1] + shortcut[1]
+    if kind in HEADS:
+        head = guide_sequence(item["body"], shape)
+        return None if head is None else (shape, head[1])
+    if kind == "mul":
+        return guide_product(item, shape)
+    if kind == "split":
+        count = len(item["branches"])
+        if shape[0] % count:
+            return None
+        shape = (shape[0] // count, shape[1])
     results = [guide_sequence(branch, shape) for branch in item["branches"]]
     if None in results or len({out[1] for out, _ in results}) > 1:
         return None
     return (sum(out[0] for out, _ in results), results[0][0][1]), sum(macs for _, macs in results)
+
+
+def broadcast(shapes):
+    """PyTorch's product shape under convcalc's rule (equal channels and rank), or None."""
+    (channels, spatial), rest = shapes[0], shapes[1:]
+    if any(c != channels or len(s) != len(spatial) for c, s in rest):
+        return None
+    out = []
+    for sizes in zip(*(s for _, s in shapes)):
+        wide = {n for n in sizes if n != 1}
+        if len(wide) > 1:
+            return None
+        out.append(wide.pop() if wide else 1)
+    return channels, tuple(out)
+
+
+def guide_product(item, shape):
+    results = [guide_sequence(branch, shape) for branch in item["branches"]]
+    if None in results:
+        return None
+    operands = [out for out, _ in results]
+    out = broadcast(([shape] if len(operands) == 1 else []) + operands)
+    return None if out is None else (out, sum(macs for _, macs in results))
 
 
 # ---------------------------------------------------------------- the generator
@@ -825,14 +961,20 @@ class Draws:
         return items, shape
 
     def element(self, shape, depth: int, flat_ok: bool):
-        what = "layer" if depth >= MAX_DEPTH else self.of(st.sampled_from(("layer",) * 6 + ("repeat", "res", "cat",
-                                                                                            "block")))
+        what = "layer" if depth >= MAX_DEPTH else self.of(st.sampled_from(("layer",) * 8 + GROUPS))
         if what == "repeat":
             return self.repeat(shape, depth, flat_ok)
         if what == "res":
             return self.residual(shape, depth, flat_ok)
         if what == "cat":
             return self.concat(shape, depth, flat_ok)
+        if what == "split":
+            return self.split(shape, depth, flat_ok)
+        if what == "mul":
+            return self.product(shape, depth, flat_ok)
+        if what in HEADS:
+            body, out = self.sequence(shape, depth + 1, 3, flat_ok)
+            return [{"kind": what, "body": body}], None if out is None else shape
         if what == "block":
             name, self.blocks = "block" + letters(self.blocks), self.blocks + 1
             body, out = self.sequence(shape, depth + 1, 3, flat_ok)
@@ -869,16 +1011,49 @@ class Draws:
             out = out if short_out == out else None
         return [{"kind": "res", "body": body, "shortcut": shortcut}], out
 
-    def concat(self, shape, depth, flat_ok):
+    def split(self, shape, depth, flat_ok):
+        """Branches on equal channel slices (the edge generator sometimes draws a count that does not
+        divide the channels), concatenated."""
+        counts = [n for n in (1, 2, 3) if shape[0] % n == 0 or self.edges]
+        count = self.of(st.sampled_from(counts))
+        part = (shape[0] // count if shape[0] % count == 0 else shape[0], shape[1])
+        return self.concat(shape, depth, flat_ok, kind="split", count=count, part=part)
+
+    def product(self, shape, depth, flat_ok):
+        """mul(gate): a body brought to the input's shape or to C x 1 x 1; mul(a | b): b brought to a's
+        shape or to C x 1 x 1 (the edge generator sometimes leaves them apart)."""
+        gate = self.flag()
+        branches, operands = [], [shape] if gate else []
+        for number in range(1 if gate else 2):
+            branch, out = self.sequence(shape, depth + 1, 3, flat_ok)
+            if out is not None and operands:
+                first = operands[0]
+                target = (first[0], (1,) * len(first[1])) if first[1] and self.flag() else first
+                if out != target and not (self.edges and self.flag(1, 4)):
+                    adapter = self.projection(out, target) if out[1] or not target[1] else None
+                    if adapter is None:  # no cheap adapter: keep what was drawn, as a group
+                        return [{"kind": "repeat", "n": 1, "body": branch}], out
+                    branch, out = branch + adapter, self.account(adapter, out)
+            branches.append(branch)
+            operands.append(out)
+            if out is None:
+                return [{"kind": "mul", "branches": branches}], None
+        result = guide({"kind": "mul", "branches": branches}, shape)
+        return [{"kind": "mul", "branches": branches}], result and result[0]
+
+    def concat(self, shape, depth, flat_ok, kind="cat", count=None, part=None):
         """Branches brought to the first branch's size, or all to flat vectors (the edge generator
-        sometimes leaves them apart)."""
+        sometimes leaves them apart). ``split``: ``count`` branches on slices of shape ``part``."""
         flat_branches = flat_ok and self.flag(1, 5)
         branches, outs = [], []
-        for number in range(self.ints(1, 3) if self.edges else self.ints(2, 3)):
+        start = part or shape
+        if count is None:
+            count = self.ints(1, 3) if self.edges else self.ints(2, 3)
+        for number in range(count):
             if number and self.flag(1, 3):
-                branch, out = [{"kind": "id"}], shape
+                branch, out = [{"kind": "id"}], start
             else:
-                branch, out = self.sequence(shape, depth + 1, 3, flat_ok=flat_branches)
+                branch, out = self.sequence(start, depth + 1, 3, flat_ok=flat_branches)
             target = outs[0][1] if number and outs[0] is not None else None
             if out is not None and target is not None and out[1] != target and not (self.edges and self.flag(1, 4)):
                 adapter = self.projection(out, (out[0], target)) if out[1] else None  # nothing unflattens
@@ -891,8 +1066,10 @@ class Draws:
             outs.append(out)
             if out is None:
                 break
-        result = guide({"kind": "cat", "branches": branches}, shape)
-        return [{"kind": "cat", "branches": branches}], result and result[0]
+        if kind == "split" and len(branches) < count and outs and outs[-1] is not None:
+            return [{"kind": "id"}], shape  # a split of fewer branches would cut other slices
+        result = guide({"kind": kind, "branches": branches}, shape)
+        return [{"kind": kind, "branches": branches}], result and result[0]
 
     def projection(self, source, target):
         """Layers taking source to target that PyTorch accepts: a res shortcut or a cat adapter."""

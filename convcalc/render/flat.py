@@ -10,7 +10,7 @@ from ..tensor import format_dims
 from ..units import short_fraction
 
 CSV_COLUMNS = ("index", "depth", "layer", "kind", "output", "params", "buffers", "macs", "flops", "memory_bytes",
-               "rf_size", "rf_jump", "fit")
+               "rf_size", "rf_jump", "fit", "head_output", "training_only")
 
 
 def rows_in_order(rows, depth: int = 0):
@@ -18,6 +18,14 @@ def rows_in_order(rows, depth: int = 0):
     for row in rows:
         yield row, depth
         yield from rows_in_order(row.contents(), depth + 1)
+
+
+def head_text(row: Row, layout: str) -> str:
+    """Beside a side/aux row: its head's output (the row's own is the main path's), and whether it
+    runs in training only."""
+    if row.head_output is None:
+        return ""
+    return f" -> {format_dims(row.head_output.dims(layout))}" + (" [training only]" if row.training_only else "")
 
 
 def axes(values) -> str:
@@ -28,7 +36,7 @@ def render_markdown(analysis: Analysis, layout: str) -> str:
     lines = ["| # | Layer | Output | RF (size/jump) | Params | MACs | Memory (bytes) | Fit |",
              "|---:|---|---|---:|---:|---:|---:|---|"]
     for row, depth in rows_in_order(analysis.rows):
-        text = "&nbsp;&nbsp;" * depth + "`" + row.text.replace("|", "\\|") + "`"
+        text = "&nbsp;&nbsp;" * depth + "`" + row.text.replace("|", "\\|") + "`" + head_text(row, layout)
         lines.append(f"| {row.index} | {text} | {format_dims(row.output.dims(layout))} | "
                      f"{axes(row.field.size)}/{axes(row.field.jump)} | {row.params:,} | {row.macs:,} | "
                      f"{row.memory_bytes:,} | {row.fit} |")
@@ -41,7 +49,9 @@ def render_markdown(analysis: Analysis, layout: str) -> str:
 
 def csv_row(row: Row, depth: int, layout: str) -> list:
     return [row.index, depth, row.text, row.kind, format_dims(row.output.dims(layout)), row.params, row.buffers,
-            row.macs, 2 * row.macs, row.memory_bytes, axes(row.field.size), axes(row.field.jump), row.fit]
+            row.macs, 2 * row.macs, row.memory_bytes, axes(row.field.size), axes(row.field.jump), row.fit,
+            format_dims(row.head_output.dims(layout)) if row.head_output is not None else "",
+            "true" if row.training_only else "false"]
 
 
 def render_csv(analysis: Analysis, layout: str) -> str:

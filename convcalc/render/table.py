@@ -10,6 +10,7 @@ from typing import Callable
 from ..engine import DTYPE_BYTES, Analysis, Field, Row
 from ..tensor import format_dims
 from ..units import human_bytes, human_count, short_fraction
+from .flat import head_text
 
 CAPTION = ("{compute}. Params exclude BN running stats (buffers). Memory = output activations x batch x {bytes} B "
            "({dtype}). RF = receptive field size / jump in input pixels.")
@@ -163,11 +164,8 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
         if row is None:
             table.add_row("", Text(f"... {guide} (--json or --format csv lists every row)", style="dim"))
             continue
-        head = ""
-        if row.head_output is not None:  # side / aux: the head's own output beside the main path's
-            head = f" -> {format_dims(row.head_output.dims(layout))}" + (" [training only]" if row.training_only else "")
         table.add_row(
-            row.index, Text(guide + layer_text(row) + head), format_dims(row.output.dims(layout)), field_text(row.field),
+            row.index, Text(guide + layer_text(row) + head_text(row, layout)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
             style="bold yellow" if row.fit != "exact" and not row.is_block else
