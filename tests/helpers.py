@@ -22,7 +22,7 @@ def leaves(rows):
 TORCH_CHECKED_NETWORKS = frozenset({
     "lenet5", "alexnet", "alexnet2012", "zfnet", "vgg16", "vgg16_bn", "resnet18", "resnet50", "googlenet",
     "densenet121", "squeezenet1_1", "mobilenet_v2", "mnasnet0_5", "regnet_x_400mf", "nin", "dcgan",
-    "regnet_y_400mf", "mobilenet_v3_small"})
+    "regnet_y_400mf", "mobilenet_v3_small", "inception_v3"})
 
 
 def torch_checked_networks() -> list[str]:
