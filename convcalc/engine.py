@@ -67,9 +67,9 @@ class Field:
 class Row:
     """One layer, or one block (repeat, res, cat, named block) holding its rows.
 
-    A block's numbers are the sums of the layers inside it; ``children`` holds a
-    repeat's or named block's rows, ``branches`` a res's (body, shortcut) or a
-    cat's branches.
+    A block's numbers are the sums of the layers inside it (what each adds: ``counted``);
+    ``children`` holds a repeat's or named block's rows, ``branches`` a res's (body, shortcut),
+    a cat's, mul's or split's branches, or a side's or aux's one head.
     """
 
     index: str

@@ -12,7 +12,8 @@ Grammar (informal)::
     definition = name [ "(" name { "," name } ")" ] "=" sequence
     sequence   = element { separator element }  separator: "," | "->" | newline
     element    = "[" sequence "]" "*" count
-               | branch "(" sequence { "|" sequence } ")"   branch: a construct in constructs/ (res, cat)
+               | branch "(" sequence { "|" sequence } ")"   branch: a construct in constructs/ (res, cat, mul,
+                                                              split; side and aux take one sequence)
                | name "(" number { "," number } ")"       a named block's use
                | layer
     layer      = name [ numbers ] { option }                 conv3x3s2p1x64

@@ -5,10 +5,13 @@ A construct module declares (the same names in every module):
 - ``KIND``: the row kind it makes (``row.kind``, JSON ``kind``);
 - ``BRANCHES``: True when it is written ``name(a | b | ...)``; the parser reads such names from
   ``BRANCH_CONSTRUCTS`` and calls ``check_branches(branches, fail)``, where the construct checks
-  its own arity. Repeats ``[...]*N`` and block uses ``name(1, 2)`` have fixed forms in the grammar;
+  its own arity (``ONE_HEAD = True``: one head, no ``|``, as side and aux; the parser's stray-``|``
+  message leaves it out). Repeats ``[...]*N`` and block uses ``name(1, 2)`` have fixed forms in the grammar;
 - ``run(engine, item, tensor, field, scope, index) -> Row``: how its branches combine shapes,
-  receptive fields (``base.merge_fields``) and counts (``engine.block_result`` sums them), with its
-  explain lines; ``engine`` is the walker (``sequence``, ``fail``, ``number``, ``block_result``);
+  receptive fields (``base.merge_fields``) and counts (``engine.block_result`` sums what each row
+  adds, ``Row.counted``: an aux row only its params), with its explain lines; ``engine`` is the
+  walker (``sequence``, ``fail``, ``number``, ``block_result``, ``branch_scope``: the scope for a
+  branch construct's branches, recording its input for a bare ``resize``);
 - ``TORCH_CLASS`` / ``TORCH_HELPER``: the exporter's module class and its source (None and ""
   for a plain ``nn.Sequential``); ``torch_branches(row)``: the row lists written as that class's
   ``nn.Sequential`` arguments; ``torch_submodules(row, module)``: the same parts found again in
