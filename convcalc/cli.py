@@ -1,17 +1,20 @@
-"""The command line: parse options, call the parser and engine, hand the result to a renderer."""
+"""The command line: parse options into one Options object, build a report (report.py, as the
+Python API does), hand it to a renderer."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
 import click
 
 from . import __version__
-from .engine import DTYPE_BYTES, Analysis, Settings, analyse
+from .engine import DTYPE_BYTES, Settings
 from .errors import SpecError, printable
 from .kinds import cheatsheet
-from .sources import Start, example_names, example_summary, input_tensor, load_document, network_names
+from .report import CONVENTION_NAMES, Comparison, Options, Report, build_report
+from .sources import example_names, example_summary, network_names
 from .tensor import DEFAULT_INPUT, LAYOUTS, whole_number
 
 CHEATSHEET = """\b
@@ -127,7 +130,15 @@ def main():
 
 
 def analysis_options(command):
-    """The options every command that analyses a spec shares."""
+    """The options every command that analyses a spec shares, handed to it as one Options object
+    (the ``options`` argument)."""
+
+    @functools.wraps(command)
+    def with_options(input_text, layout, strict, batch, dtype, max_layers, **rest):
+        options = Options(input=input_text, layout=layout, strict=strict, batch=batch, dtype=dtype,
+                          max_layers=max_layers)
+        return command(options=options, **rest)
+
     for option in reversed([
         click.option("-i", "--input", "input_text", metavar="SHAPE",
                      help=f"Input shape, C x H x W (e.g. 3x224x224; CxW for 1-D, CxDxHxW for 3-D). Default: the "
@@ -143,39 +154,23 @@ def analysis_options(command):
         click.option("--max-layers", type=Count(1), default=Settings.max_layers, show_default=True,
                      help="Refuse specs that expand (repeats, blocks) to more layers than this."),
     ]):
-        command = option(command)
-    return command
+        with_options = option(with_options)
+    return with_options
 
 
-def prepare(spec, file, input_text, layout, settings: Settings) -> tuple[object, Start, Analysis]:
-    """Load, parse and analyse; any SpecError becomes the one-line, caret-marked exit 2."""
+def prepare(spec: str | None, file: str | None, options: Options) -> Report:
+    """Load, parse and analyse into a report; any SpecError becomes the one-line, caret-marked exit 2."""
     if spec is not None and file is not None:
         raise click.UsageError("give the spec as an argument or with -f FILE, not both")
+    return reported(lambda: build_report(spec, options, file))
+
+
+def reported(work):
+    """``work()``, with a SpecError shown as the CLI shows errors."""
     try:
-        document = load_document(spec, file)
-        start = input_tensor(document, input_text, layout)
-        return document, start, analyse(document, start.tensor, settings)
+        return work()
     except SpecError as error:
         raise ConvcalcError(error) from None
-
-
-def whole_network_notes(document, analysis: Analysis, layout: str, max_layers: int) -> tuple[list[str], dict | None]:
-    """When a layer misfits: the nearest inputs at which every layer fits."""
-    if not analysis.total.non_integer:
-        return [], None
-    from .fixes import fitting_inputs
-    from .tensor import format_dims
-
-    layers = sum(1 for _ in analysis.leaves())
-    fit = fitting_inputs(document, analysis.input, layers, max_layers)
-    found = {"below": list(fit.below.dims(layout)) if fit.below else None,
-             "above": list(fit.above.dims(layout)) if fit.above else None}
-    sizes = [format_dims(t.dims(layout)) for t in (fit.below, fit.above) if t is not None]
-    if not fit.span:
-        return ["too many layers to search for an input at which every layer fits evenly"], found
-    if not sizes:
-        return [f"no input within {fit.span} of this one makes every layer fit evenly"], found
-    return [f"every layer fits evenly at input {' or '.join(sizes)}"], found
 
 
 def writable(ctx, param, path: str | None) -> str | None:
@@ -196,52 +191,9 @@ def writable(ctx, param, path: str | None) -> str | None:
 
 
 FORMATS = ("table", "json", "markdown", "csv")
-# The convention names, known without importing the conventions module at start-up.
-CONVENTION_NAMES = ("torchvision", "torchinfo", "ptflops", "torch")
 USAGE_ERROR = 2
 # `convcalc solve` found no whole-number solution (the request itself was fine).
 NO_SOLUTION = 1
-
-
-def counted(document, analysis: Analysis, name: str):
-    """The convention's per-row counter, checked on every layer first: a layer the tool's
-    rules cannot be stated for is an error at that layer, not a silent guess."""
-    from .conventions import CONVENTIONS, UnsupportedByConvention
-
-    convention = CONVENTIONS[name]
-    for leaf in analysis.leaves():
-        try:
-            convention.counts(leaf)
-        except UnsupportedByConvention as reason:
-            raise ConvcalcError(SpecError(f"--convention {name}: {reason}", document.source, leaf.pos,
-                                          document.label)) from None
-    return convention
-
-
-def compute_column(document, analysis: Analysis, name: str, flops: bool):
-    from .render.table import DEFAULT_COMPUTE, ComputeColumn
-
-    if name == "torchvision" and not flops:
-        return DEFAULT_COMPUTE
-    from .conventions import row_total
-
-    convention = counted(document, analysis, name)
-    factor = 2 if flops and not convention.native_flops else 1
-    unit = "FLOPs" if flops or convention.native_flops else convention.unit
-    note = (f"{unit} as {convention.matches} counts them: {convention.rule}"
-            + (" (x2 for FLOPs)" if factor == 2 else ""))
-    return ComputeColumn(f"{unit} ({name})" if name != "torchvision" else unit, note,
-                         lambda row: factor * row_total(row, convention))
-
-
-def convention_summary(document, analysis: Analysis, name: str) -> dict:
-    from .conventions import by_cause
-
-    convention = counted(document, analysis, name)
-    causes = by_cause(analysis, convention)
-    total = sum(causes.values())
-    return {"name": name, "matches": convention.matches, "unit": convention.unit, "rule": convention.rule,
-            "total": total, "flops": total if convention.native_flops else 2 * total, "by_cause": causes}
 
 
 @main.command("run", epilog=CHEATSHEET, context_settings={"help_option_names": ["-h", "--help"]})
@@ -259,13 +211,15 @@ def convention_summary(document, analysis: Analysis, name: str) -> dict:
 @click.option("--convention", type=click.Choice(list(CONVENTION_NAMES)), default="torchvision", show_default=True,
               help="How compute is counted (see `convcalc conventions`): torchvision, torchinfo, ptflops, torch.")
 @click.option("--flops", is_flag=True, help="Show FLOPs (2 per multiply-add under the convention) instead of MACs.")
+@click.option("--bars", type=click.Choice(["params", "macs", "memory"]), default=None,
+              help="Table: add a column drawing each row's share of params, MACs or memory as a bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the result: no notes or warnings under the table, none on "
                                                     "stderr.")
 @click.option("--no-color", is_flag=True, help="No colour or styles in the table (NO_COLOR does the same).")
 @click.option("--list-examples", is_flag=True, help="List the shipped example networks and exit.")
 @click.version_option(__version__, "--version", prog_name="convcalc")
-def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_json, output_format, explain, depth,
-        svg_file, html_file, convention, flops, quiet, no_color, list_examples):
+def run(spec, file, options, as_json, output_format, explain, depth, svg_file, html_file, convention, flops, bars,
+        quiet, no_color, list_examples):
     """Shapes, receptive fields, parameters, multiply-adds and memory of a CNN, layer by layer.
 
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
@@ -279,41 +233,74 @@ def run(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_jso
     output_format = "json" if as_json else output_format
     if output_format != "table" and (svg_file or html_file):
         raise click.UsageError(f"--svg and --html save the table; they do not go with {output_format} output")
-    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=explain, max_layers=max_layers)
-    document, start, analysis = prepare(spec, file, input_text, layout, settings)
-    notes = [start.note] if start.note else []
-    fix_notes, fitting = whole_network_notes(document, analysis, layout, max_layers)
-    notes += fix_notes
+    report = prepare(spec, file, options.replace(explain=explain, convention=convention))
     if output_format == "json":
         from .render.json_out import render_json
 
-        if start.note and not quiet:
-            click.echo(f"convcalc: note: {start.note}", err=True)
-        click.echo(render_json(analysis, layout, notes, fitting, convention_summary(document, analysis, convention)))
+        if report.input_note and not quiet:
+            click.echo(f"convcalc: note: {report.input_note}", err=True)
+        click.echo(reported(lambda: render_json(report)))
     elif output_format in ("markdown", "csv"):
         from .render.flat import render_csv, render_markdown
 
-        click.echo((render_markdown if output_format == "markdown" else render_csv)(analysis, layout), nl=False)
+        click.echo((render_markdown if output_format == "markdown" else render_csv)(report), nl=False)
     else:
         from .render.table import render_table
 
-        render_table(analysis, layout, [] if quiet else notes, depth, svg_file, html_file,
-                     warnings=not quiet, color=not no_color,
-                     compute=compute_column(document, analysis, convention, flops))
+        # A layer the convention cannot count is an error before any output.
+        compute = reported(lambda: report.compute_column(flops))
+        render_table(report, depth, svg_file, html_file, notes=not quiet, warnings=not quiet, color=not no_color,
+                     compute=compute, bars=bars)
+
+
+@main.command("draw")
+@click.argument("spec", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
+@analysis_options
+@click.option("-o", "--output", "output", metavar="FILE", required=True, callback=writable,
+              help="Where to write the picture: .svg, or .pdf / .png with cairosvg (pip install 'convcalc[draw]').")
+@click.option("--style", type=click.Choice(["auto", "3d", "flat"]), default="auto", show_default=True,
+              help="3d: boxes as in the AlexNet figure; flat: 2-D blocks for deep networks; auto: 3d for small plain "
+                   "networks.")
+@click.option("--depth", type=Count(1), default=None,
+              help="Open blocks only N levels deep, the rest folded into one box each (as in the table).")
+@click.option("--field", "field_layer", metavar="LAYER",
+              help="Draw one output unit's receptive field of row LAYER (5, 4.2.1) over the input instead.")
+def draw_command(spec, file, options, output, style, depth, field_layer):
+    """Draw the network as a diagram for a paper or slides (SVG; PDF or PNG with cairosvg)."""
+    from .render.draw import DrawFailed, render_diagram, write_picture
+
+    report = prepare(spec, file, options)
+    analysis, layout = report.analysis, report.layout
+    try:
+        if field_layer is not None:
+            from .render.field_picture import UnknownLayer, render_field_svg
+
+            try:
+                svg = render_field_svg(analysis, field_layer, layout)
+            except UnknownLayer as error:
+                raise DrawFailed(str(error)) from None
+        else:
+            diagram = render_diagram(analysis, layout, depth, style, title=report.document.label or spec)
+            svg = diagram.svg
+            for note in diagram.notes:
+                click.echo(f"convcalc: note: {note}", err=True)
+        write_picture(svg, output)
+    except DrawFailed as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, output) from None
 
 
 @main.command("explain")
 @click.argument("spec", required=False)
 @click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
 @analysis_options
-def explain_command(spec, file, input_text, layout, strict, batch, dtype, max_layers):
+def explain_command(spec, file, options):
     """Walk through a network layer by layer, with every formula in your numbers."""
     from .render.walkthrough import render_walkthrough
 
-    settings = Settings(batch=batch, dtype=dtype, strict=strict, explain=True, max_layers=max_layers)
-    document, start, analysis = prepare(spec, file, input_text, layout, settings)
-    notes = ([start.note] if start.note else []) + whole_network_notes(document, analysis, layout, max_layers)[0]
-    click.echo(render_walkthrough(analysis, layout, notes))
+    click.echo(render_walkthrough(prepare(spec, file, options.replace(explain=True))))
 
 
 @main.command("compare")
@@ -322,7 +309,7 @@ def explain_command(spec, file, input_text, layout, strict, batch, dtype, max_la
 @analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--no-color", is_flag=True, help="No colour or styles (NO_COLOR does the same).")
-def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, max_layers, as_json, no_color):
+def compare_command(spec_a, spec_b, options, as_json, no_color):
     """Compare two designs' totals side by side, with the ratios B : A.
 
     Each SPEC is a spec string, a .cnn file or an example name; without -i each
@@ -330,12 +317,11 @@ def compare_command(spec_a, spec_b, input_text, layout, strict, batch, dtype, ma
     """
     from .render.compare import render_compare, render_compare_json
 
-    settings = Settings(batch=batch, dtype=dtype, strict=strict, max_layers=max_layers)
-    analyses = [prepare(spec, None, input_text, layout, settings)[2] for spec in (spec_a, spec_b)]
+    comparison = Comparison(spec_a, spec_b, prepare(spec_a, None, options), prepare(spec_b, None, options))
     if as_json:
-        click.echo(render_compare_json(spec_a, spec_b, *analyses, layout))
+        click.echo(render_compare_json(comparison))
     else:
-        render_compare(spec_a, spec_b, *analyses, layout, color=not no_color)
+        render_compare(comparison, color=not no_color)
 
 
 @main.command("solve")
@@ -374,21 +360,14 @@ def solve_command(w, k, s, p, d, o, same, as_json):
 @analysis_options
 @click.option("--to", "target", type=click.Choice(["torch"]), default="torch", show_default=True,
               help="What to write: a PyTorch module.")
-def export_command(spec, file, input_text, layout, strict, batch, dtype, max_layers, target):
+def export_command(spec, file, options, target):
     """Print a self-contained Python module defining the network as a PyTorch nn.Module.
 
     `convcalc export resnet50 > m.py && python m.py` prints its parameter count
     and output shape. torch is needed to run the module, not to write it.
     """
-    from .export import export_torch
-
-    settings = Settings(batch=batch, dtype=dtype, strict=strict, max_layers=max_layers)
-    document, start, analysis = prepare(spec, file, input_text, layout, settings)
-    title = document.label or " ".join(document.source.split())
-    try:
-        click.echo(export_torch(analysis, title, document.source, document.label), nl=False)
-    except SpecError as error:
-        raise ConvcalcError(error) from None
+    report = prepare(spec, file, options)
+    click.echo(reported(report.torch_module), nl=False)
 
 
 @main.command("conventions")
@@ -396,7 +375,7 @@ def export_command(spec, file, input_text, layout, strict, batch, dtype, max_lay
 @click.option("-f", "--file", "file", metavar="FILE", help="Read the spec from a .cnn file.")
 @analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def conventions_command(spec, file, input_text, layout, strict, batch, dtype, max_layers, as_json):
+def conventions_command(spec, file, options, as_json):
     """Total compute under every counting convention, and why each differs from torchvision's.
 
     Shows, for one network, the totals that torchvision, torchinfo, ptflops and
@@ -405,14 +384,7 @@ def conventions_command(spec, file, input_text, layout, strict, batch, dtype, ma
     """
     from .render.conventions_table import render_conventions, render_conventions_json
 
-    settings = Settings(batch=batch, dtype=dtype, strict=strict, max_layers=max_layers)
-    document, _, analysis = prepare(spec, file, input_text, layout, settings)
-    rows = []
-    for name in CONVENTION_NAMES:
-        try:
-            rows.append(convention_summary(document, analysis, name))
-        except ConvcalcError as error:
-            rows.append({"name": name, "unsupported": error.error.message})
+    rows = prepare(spec, file, options).conventions()
     click.echo(render_conventions_json(rows) if as_json else render_conventions(rows))
 
 

@@ -58,11 +58,13 @@ def window(text: str, offset: int) -> tuple[str, int]:
     return prefix + text[start : start + ECHO_WIDTH] + suffix, offset - start + len(prefix)
 
 
-class SpecError(Exception):
+class SpecError(ValueError):
     """A problem with user text (spec, spec file or --input), at a character offset.
 
     ``source`` is the whole text, ``position`` an index into it; ``label`` names
     where the text came from (a file name, "input", or None for a spec string).
+    ``message``, ``line``, ``column`` and ``caret`` (the offending line echoed, with a caret
+    under the column) are the parts of ``str(error)``, which is what the CLI prints.
     """
 
     def __init__(self, message: str, source: str, position: int, label: str | None = None):
@@ -78,6 +80,24 @@ class SpecError(Exception):
         line = before.count("\n") + 1
         column = self.position - (before.rfind("\n") + 1) + 1
         return line, column
+
+    @property
+    def line(self) -> int:
+        """1-based line of the offending character."""
+        return self.line_and_column()[0]
+
+    @property
+    def column(self) -> int:
+        """1-based column of the offending character in its line."""
+        return self.line_and_column()[1]
+
+    @property
+    def caret(self) -> str:
+        """The offending line (a window of a long one) and a caret under the column, two lines."""
+        return self.render().split("\n", 1)[1]
+
+    def __str__(self) -> str:
+        return self.render()[len("error: "):]
 
     def render(self) -> str:
         """One line naming the problem, then the offending line with a caret under the column."""

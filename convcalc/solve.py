@@ -28,6 +28,8 @@ class SolveError(ValueError):
 
 @dataclass(frozen=True)
 class Solution:
+    """One value of the unknown, the output it gives, and whether the division comes out even."""
+
     value: int
     output: int
     exact: bool
@@ -36,12 +38,30 @@ class Solution:
 
 @dataclass(frozen=True)
 class Answer:
+    """What ``convcalc solve`` (and ``convcalc.solve()``) found: every whole-number value of the
+    unknown with its check, the inequality that was solved, or why there is no solution."""
+
     unknown: str
     known: dict
     inverted: str  # the inequality solved, in the user's numbers
     solutions: tuple[Solution, ...]
     more_from: int | None = None  # every value from here up also works (listed up to MAX_LISTED)
     reason: str | None = None  # why there is no solution
+
+    def to_dict(self) -> dict:
+        """The ``convcalc solve --json`` document."""
+        from .render.json_out import SCHEMA_VERSION
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "unknown": self.unknown,
+            "given": {name: self.known[name] for name in NAMES if name in self.known},
+            "inverted": self.inverted,
+            "solutions": [{"value": s.value, "output": s.output, "exact": s.exact, "check": s.check}
+                          for s in self.solutions],
+            "and_every_value_from": self.more_from,
+            "impossible": self.reason,
+        }
 
 
 def output_of(w: int, k: int, s: int, p: int, d: int) -> Window:

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from ..engine import Analysis
-from ..tensor import format_dims
-from ..units import plain, short_fraction
-from .json_out import SCHEMA_VERSION
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Comparison
+
 
 # A reduced ratio is shown when both its terms are at most this (25 : 18, not 1601 : 1154).
 READABLE_TERM = 1000
-
-
-def metrics(analysis: Analysis, layout: str) -> list[tuple[str, object]]:
-    total = analysis.total
-    return [
-        ("input", format_dims(analysis.input.dims(layout))),
-        ("output", format_dims(total.output.dims(layout))),
-        ("receptive field", "x".join(short_fraction(v) for v in total.field.size)),
-        ("params", total.params),
-        ("buffers", total.buffers),
-        ("MACs", total.macs),
-        ("memory (bytes)", total.memory_bytes),
-        ("non-integer layers", total.non_integer),
-    ]
 
 
 def ratio(a, b) -> tuple[str, str]:
@@ -43,32 +30,43 @@ def ratio(a, b) -> tuple[str, str]:
     return text, f"{b / a:.3g}x"
 
 
-def render_compare(name_a: str, name_b: str, a: Analysis, b: Analysis, layout: str, color: bool = True) -> None:
+def compare_parts(comparison: Comparison) -> list:
+    """The note on what MACs are, and the table, as rich renderables."""
     from rich.table import Table
     from rich.text import Text
 
-    from .table import make_console
-
     # Text, not markup: the names are the user's specs, where `[relu]*2` is not a style.
-    table = Table(title=Text("A = " + name_a + "\nB = " + name_b), title_justify="left")
+    table = Table(title=Text("A = " + comparison.a_name + "\nB = " + comparison.b_name), title_justify="left")
     for column, justify in (("", "left"), ("A", "right"), ("B", "right"), ("A : B", "right"), ("B/A", "right")):
         table.add_column(column, justify=justify)
-    for (label, left), (_, right) in zip(metrics(a, layout), metrics(b, layout)):
+    for label, left, right in comparison.metrics():
         both, factor = ratio(left, right)
         shown = [f"{v:,}" if isinstance(v, int) else str(v) for v in (left, right)]
         table.add_row(label, *shown, both, factor)
+    return [Text("MACs = multiply-adds (torchvision convention)"), table]
+
+
+def render_compare(comparison: Comparison, color: bool = True) -> None:
+    from .table import make_console
+
     console = make_console(color)
     if not console.is_terminal:
         console.width = 160
-    console.print(Text("MACs = multiply-adds (torchvision convention)"), table)
+    console.print(*compare_parts(comparison))
 
 
-def render_compare_json(name_a: str, name_b: str, a: Analysis, b: Analysis, layout: str) -> str:
-    rows = {}
-    for (label, left), (_, right) in zip(metrics(a, layout), metrics(b, layout)):
-        entry = {"a": left, "b": right}
-        if isinstance(left, int) and isinstance(right, int) and left:
-            entry["b_over_a"] = plain(Fraction(right, left)) if Fraction(right, left).denominator == 1 \
-                else float(Fraction(right, left))
-        rows[label.split(" (")[0].replace(" ", "_").replace("-", "_").lower()] = entry
-    return json.dumps({"schema_version": SCHEMA_VERSION, "a": name_a, "b": name_b, "totals": rows}, indent=2)
+def compare_text(comparison: Comparison) -> str:
+    """repr() of a comparison: the table as plain text."""
+    from .table import captured
+
+    return captured(compare_parts(comparison), shutil.get_terminal_size().columns)
+
+
+def compare_html(comparison: Comparison) -> str:
+    from .table import HTML_WIDTH, captured
+
+    return captured(compare_parts(comparison), HTML_WIDTH, html=True)
+
+
+def render_compare_json(comparison: Comparison) -> str:
+    return json.dumps(comparison.to_dict(), indent=2)

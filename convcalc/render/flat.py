@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
-from ..engine import Analysis, Row
+from ..engine import Row
 from ..tensor import format_dims
 from ..units import short_fraction
+
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Report
 
 CSV_COLUMNS = ("index", "depth", "layer", "kind", "output", "params", "buffers", "macs", "flops", "memory_bytes",
                "rf_size", "rf_jump", "fit", "head_output", "training_only")
@@ -32,7 +36,8 @@ def axes(values) -> str:
     return "x".join(short_fraction(v) for v in values)
 
 
-def render_markdown(analysis: Analysis, layout: str) -> str:
+def render_markdown(report: Report) -> str:
+    analysis, layout = report.analysis, report.layout
     lines = ["| # | Layer | Output | RF (size/jump) | Params | MACs | Memory (bytes) | Fit |",
              "|---:|---|---|---:|---:|---:|---:|---|"]
     for row, depth in rows_in_order(analysis.rows):
@@ -54,7 +59,8 @@ def csv_row(row: Row, depth: int, layout: str) -> list:
             "true" if row.training_only else "false"]
 
 
-def render_csv(analysis: Analysis, layout: str) -> str:
+def render_csv(report: Report) -> str:
+    analysis, layout = report.analysis, report.layout
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..constructs import CONSTRUCTS
 from ..engine import Analysis, Field, Row
 from ..units import plain
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 CONVENTIONS = {
     "macs": "multiply-adds of conv and linear layers only; bias, norms, activations and pooling count 0 "
@@ -68,9 +72,24 @@ def row_json(row: Row, layout: str) -> dict:
     return document
 
 
-def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict | None = None,
-                convention: dict | None = None) -> str:
+def total_json(analysis: Analysis, layout: str) -> dict:
     total = analysis.total
+    return {
+        "params": total.params,
+        "trainable_params": total.params,
+        "buffers": total.buffers,
+        "macs": total.macs,
+        "flops": 2 * total.macs,
+        "memory_bytes": total.memory_bytes,
+        "output": list(total.output.dims(layout)),
+        "receptive_field": field_json(total.field),
+        "non_integer_layers": total.non_integer,
+    }
+
+
+def json_document(report: Report) -> dict:
+    """The --json document of a report (report.to_dict())."""
+    analysis, layout = report.analysis, report.layout
     document = {
         "schema_version": SCHEMA_VERSION,
         "convcalc": __version__,
@@ -79,33 +98,27 @@ def render_json(analysis: Analysis, layout: str, notes: list[str], fitting: dict
         "batch": analysis.batch,
         "dtype": analysis.dtype,
         "conventions": CONVENTIONS,
-        "notes": notes,
+        "notes": list(report.notes),
         "layers": [row_json(row, layout) for row in analysis.rows],
         # The extra outputs: side(...) and aux(...) heads, in forward order.
         "outputs": [{"index": row.index, "layer": row.text, "kind": row.kind,
                      "output": list(row.head_output.dims(layout)), "training_only": row.training_only}
                     for row in analysis.heads()],
-        "total": {
-            "params": total.params,
-            "trainable_params": total.params,
-            "buffers": total.buffers,
-            "macs": total.macs,
-            "flops": 2 * total.macs,
-            "memory_bytes": total.memory_bytes,
-            "output": list(total.output.dims(layout)),
-            "receptive_field": field_json(total.field),
-            "non_integer_layers": total.non_integer,
-        },
-    }
-    if convention is not None:
+        "total": total_json(analysis, layout),
         # The chosen counting convention's total (--convention); "macs"/"flops" above stay torchvision's.
-        document["convention"] = convention
+        "convention": report.convention_summary(),
+    }
+    fitting = report.fit[1]
     if fitting is not None:
         # Nearest inputs (below, above) at which every layer fits evenly; null if none is near.
         document["fitting_inputs"] = fitting
+    return document
+
+
+def render_json(report: Report) -> str:
     # Indented for a person at a terminal; compact (and several times faster: the C
     # encoder only runs without indent) for the scripts that read a pipe.
-    return json.dumps(document, indent=2 if sys.stdout.isatty() else None)
+    return json.dumps(json_document(report), indent=2 if sys.stdout.isatty() else None)
 
 
 def json_schema() -> str:

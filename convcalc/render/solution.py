@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from ..solve import FORMULA, NAMES, Answer
-from .json_out import SCHEMA_VERSION
 
 
 def render_solution(answer: Answer) -> str:
@@ -25,13 +24,4 @@ def render_solution(answer: Answer) -> str:
 
 
 def render_solution_json(answer: Answer) -> str:
-    return json.dumps({
-        "schema_version": SCHEMA_VERSION,
-        "unknown": answer.unknown,
-        "given": {name: answer.known[name] for name in NAMES if name in answer.known},
-        "inverted": answer.inverted,
-        "solutions": [{"value": s.value, "output": s.output, "exact": s.exact, "check": s.check}
-                      for s in answer.solutions],
-        "and_every_value_from": answer.more_from,
-        "impossible": answer.reason,
-    }, indent=2)
+    return json.dumps(answer.to_dict(), indent=2)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import sys
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..engine import DTYPE_BYTES, Analysis, Field, Row
 from ..tensor import format_dims
 from ..units import human_bytes, human_count, short_fraction
 from .flat import head_text
+
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Report
 
 CAPTION = ("{compute}. Params exclude BN running stats (buffers). Memory = output activations x batch x {bytes} B "
            "({dtype}). RF = receptive field size / jump in input pixels.")
@@ -123,19 +128,40 @@ def capped(items: list, limit: int, noun: str) -> list:
     return [*items[:half], (None, f"{len(items) - 2 * half:,} {noun} not shown"), *items[-half:]]
 
 
-def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int | None = None,
-                 svg_file: str | None = None, html_file: str | None = None, warnings: bool = True,
-                 color: bool = True, compute: ComputeColumn = DEFAULT_COMPUTE) -> None:
+BAR_CELLS = 10
+BAR_MEASURES = {"params": lambda row: row.params, "memory": lambda row: row.memory_bytes}
+
+
+def share_bar(part: int, whole: int, unicode: bool = True) -> str:
+    """A row's share of the whole as a 10-cell bar (eighths of a cell) and a percentage."""
+    share = part / whole if whole else 0.0
+    eighths = round(share * BAR_CELLS * 8)
+    if unicode:
+        bar = "\u2588" * (eighths // 8) + ("" if eighths % 8 == 0 else "\u258f\u258e\u258d\u258c\u258b\u258a\u2589"[eighths % 8 - 1])
+    else:
+        bar = "#" * round(share * BAR_CELLS)
+    return f"{bar:<{BAR_CELLS}} {share:>4.0%}"
+
+
+def save_html_with_diagram(console, path: str, analysis: Analysis, layout: str, depth: int | None) -> None:
+    """The table's HTML page with the network's diagram above the table."""
+    from .draw import html_with_diagram, render_diagram
+
+    html = html_with_diagram(console.export_html(clear=False), render_diagram(analysis, layout, depth).svg)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(html)
+
+
+def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: bool = True,
+                warnings: bool = True, compute: ComputeColumn | None = None, bars: str | None = None) -> list:
+    """The table, the exact totals line, then the notes and the warnings, as rich renderables."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    # Piped output is not folded to 80 columns unless COLUMNS asks for it.
-    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
-    # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
-    console = make_console(color, width=width, record=bool(svg_file or html_file))
+    analysis, layout = report.analysis, report.layout
+    compute = compute or report.compute_column()
     tick, warn, *branch_guides = glyphs()
-    narrow = console.width < 110
     table = Table(
         box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
         pad_edge=not narrow,
@@ -159,6 +185,10 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
     table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
     table.add_column("Memory", justify="right", footer=human_bytes(total.memory_bytes), no_wrap=True)
     table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
+    measure = BAR_MEASURES.get(bars, compute.count) if bars else None
+    if measure:
+        table.add_column(f"Share of {bars}", footer="100%", no_wrap=True)
+        whole = sum(measure(row) for row in analysis.rows)
     for row, guide in capped(list(tree_rows(analysis.rows, depth, branch_guides=tuple(branch_guides))), TABLE_ROWS,
                              "rows"):
         if row is None:
@@ -168,30 +198,41 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
             row.index, Text(guide + layer_text(row) + head_text(row, layout)), format_dims(row.output.dims(layout)), field_text(row.field),
             human_count(row.params), human_count(compute.count(row)), human_bytes(row.memory_bytes),
             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
+            *([share_bar(measure(row), whole, tick != "ok")] if measure else []),
             style="bold yellow" if row.fit != "exact" and not row.is_block else
             ("bold" if row.is_block else ("dim" if row.training_only else None)),
         )
         if row.explanation:
             table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
-    console.print(table)
-    console.print(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} {compute.header}, "
-                  f"{total.memory_bytes:,} bytes of activations")
-    for note in notes:
-        console.print(Text(f"note: {note}", style="dim"))
-    for row, _ in tree_rows(analysis.rows, None):
-        for note in row.notes:
-            console.print(Text(f"note: layer {row.index} '{row.text}': {note}", style="dim"))
-    if any(row.training_only for row in analysis.leaves()):
-        console.print(Text("note: aux(...) heads run in training only: their params are in the total, their "
-                           f"{compute.header} and memory are not", style="dim"))
+    parts = [table, Text(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} "
+                         f"{compute.header}, {total.memory_bytes:,} bytes of activations")]
+    parts += [Text(f"note: {note}", style="dim") for note in (report.notes if notes else ())]
+    if notes:
+        parts += [Text(f"note: layer {row.index} '{row.text}': {note}", style="dim")
+                  for row, _ in tree_rows(analysis.rows, None) for note in row.notes]
+    if notes and any(row.training_only for row in analysis.leaves()):
+        parts.append(Text("note: aux(...) heads run in training only: their params are in the total, their "
+                          f"{compute.header} and memory are not", style="dim"))
     listed = [(row, warning) for row, _ in tree_rows(analysis.rows, None) if warnings for warning in row.warnings]
     for row, warning in capped(listed, TABLE_WARNINGS, "warnings"):
         if row is None:
-            console.print(Text(f"... {warning} (--json lists every one)", style="dim"))
+            parts.append(Text(f"... {warning} (--json lists every one)", style="dim"))
             continue
-        console.print(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
+        parts.append(Text(f"{warn} layer {row.index} '{row.text}': {warning}", style="yellow"))
+    return parts
+
+
+def render_table(report: Report, depth: int | None = None, svg_file: str | None = None,
+                 html_file: str | None = None, notes: bool = True, warnings: bool = True, color: bool = True,
+                 compute: ComputeColumn | None = None, bars: str | None = None) -> None:
+    # Piped output is not folded to 80 columns unless COLUMNS asks for it.
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+    # Colour follows rich's rules (none when stdout is not a terminal), and make_console's.
+    console = make_console(color, width=width, record=bool(svg_file or html_file))
+    for part in table_parts(report, console.width < 110, depth, notes, warnings, compute, bars):
+        console.print(part)
     pictures = ((svg_file, lambda path: console.save_svg(path, title="convcalc", clear=False)),
-                (html_file, lambda path: console.save_html(path, clear=False)))
+                (html_file, lambda path: save_html_with_diagram(console, path, report.analysis, report.layout, depth)))
     for path, save in pictures:
         try:
             if path:
@@ -199,3 +240,31 @@ def render_table(analysis: Analysis, layout: str, notes: list[str], depth: int |
         except OSError as error:
             # A full disk shows only on closing the file, where the error does not name it.
             raise OSError(error.errno, error.strerror, path) from None
+
+
+def captured(parts: list, width: int, html: bool = False) -> str:
+    """Renderables printed into a string: plain text at ``width``, or an HTML page with the styles."""
+    console = make_console(html, file=io.StringIO(), width=width, record=html, force_terminal=html)
+    for part in parts:
+        console.print(part)
+    if not html:
+        return console.file.getvalue()
+    return console.export_html(inline_styles=True, code_format=HTML_FORMAT)
+
+
+# Jupyter's output area is about this many characters wide.
+HTML_WIDTH = 130
+# A fragment, not a page: Jupyter places it in its output area.
+HTML_FORMAT = ('<pre style="font-family: Menlo, \'DejaVu Sans Mono\', consolas, \'Courier New\', monospace; '
+               'line-height: 1.2">{code}</pre>')
+
+
+def table_text(report: Report) -> str:
+    """The table as plain text at the terminal's width: repr() of a report."""
+    width = shutil.get_terminal_size().columns
+    return captured(table_parts(report, width < 110), width)
+
+
+def table_html(report: Report) -> str:
+    """The table as HTML with its colours: a report in Jupyter."""
+    return captured(table_parts(report, False), HTML_WIDTH, html=True)

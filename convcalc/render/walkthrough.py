@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from ..engine import Analysis, Row
+from typing import TYPE_CHECKING
+
+from ..engine import Row
 from ..tensor import Tensor, format_dims
 from ..units import human_bytes
 
+if TYPE_CHECKING:  # the report module imports the renderers
+    from ..report import Report
 
-def render_walkthrough(analysis: Analysis, layout: str, notes: list[str]) -> str:
+
+def render_walkthrough(report: Report) -> str:
+    analysis, layout = report.analysis, report.layout
     lines = [f"Input {format_dims(analysis.input.dims(layout))}"
              f" ({'H x W x C' if layout == 'hwc' else 'C x H x W'}); RF = receptive field in input pixels."]
-    lines += [f"note: {note}" for note in notes]
+    lines += [f"note: {note}" for note in report.notes]
     walk(analysis.rows, analysis.input, layout, lines, "")
     total = analysis.total
     lines += ["", f"Total: {total.params:,} params, {total.buffers:,} buffer values, {total.macs:,} MACs "

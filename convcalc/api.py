@@ -1,0 +1,129 @@
+"""The Python API: ``convcalc.analyse``, ``compare``, ``export``, ``solve`` and ``examples``.
+
+Each function takes what the command line takes, as keyword arguments, and returns the object
+the CLI renders (convcalc/report.py). Problems with a spec, an input or a solve request raise
+convcalc.SpecError (a ValueError); a keyword argument outside its choices raises ValueError,
+one of the wrong type TypeError.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+
+from .engine import DTYPE_BYTES, Settings
+from .errors import SpecError
+from .report import CONVENTION_NAMES, Comparison, Options, Report, build_report
+from .solve import Answer, SolveError
+from .solve import solve as solve_formula
+from .tensor import LAYOUTS
+
+def analyse(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None = None, layout: str = "chw",
+            batch: int = 1, dtype: str = "float32", convention: str = "torchvision", strict: bool = False,
+            max_layers: int = Settings.max_layers, explain: bool = False) -> Report:
+    """Analyse a network, layer by layer, as ``convcalc SPEC`` does.
+
+    spec: a spec string (``"conv3x3p1x64,relu,pool2,fc10"``), a path to a ``.cnn`` file (a
+        ``pathlib.Path``, or a string ending in ``.cnn`` or holding a path separator), or the
+        name of a shipped example (``"resnet50"``).
+    input: ``"3x32x32"`` or ``(3, 32, 32)``, in ``layout`` order; None: the file's ``input``
+        line, else 3x224x224 (the report's ``notes`` say so).
+    layout: ``"chw"`` (PyTorch) or ``"hwc"`` (TensorFlow): how ``input`` is read and shapes shown.
+    batch, dtype: for activation memory. convention: how the compute totals in
+        ``to_dict()["convention"]`` and the table's compute column count (torchvision, torchinfo,
+        ptflops, torch). strict: a layer that does not fit its input evenly is an error.
+    max_layers: refuse specs that expand to more layers. explain: add each layer's formulas.
+
+    Returns a Report: ``.layers``, ``.total``, ``.notes``, ``.to_dict()`` (the ``--json``
+    document); it shows as the table in a terminal and as an HTML table in Jupyter.
+    Raises SpecError for a bad spec or input, with ``.line``, ``.column`` and ``.caret``.
+    """
+    text, file = source(spec)
+    report = build_report(text, options(input, layout, batch, dtype, strict, max_layers, explain, convention), file)
+    report.counter()  # a layer the convention cannot count is an error now, not when the report is shown
+    return report
+
+
+def compare(a: str | os.PathLike[str], b: str | os.PathLike[str], *, input: str | Sequence[int] | None = None,
+            layout: str = "chw", batch: int = 1, dtype: str = "float32", strict: bool = False,
+            max_layers: int = Settings.max_layers) -> Comparison:
+    """Two designs' totals side by side, as ``convcalc compare A B`` (``to_dict()`` is its
+    ``--json``). Without ``input`` each spec uses its own input line, or the default."""
+    settings = options(input, layout, batch, dtype, strict, max_layers)
+    (text_a, file_a), (text_b, file_b) = source(a), source(b)
+    return Comparison(os.fspath(a), os.fspath(b), build_report(text_a, settings, file_a),
+                      build_report(text_b, settings, file_b))
+
+
+def export(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None = None, layout: str = "chw",
+           to: str = "torch", strict: bool = False, max_layers: int = Settings.max_layers) -> str:
+    """The text of a self-contained Python module defining the network as a PyTorch
+    ``nn.Module``, as ``convcalc export SPEC`` prints it (torch is needed to run it, not to write it)."""
+    if to != "torch":
+        raise ValueError(f"to must be 'torch', got {to!r}")
+    text, file = source(spec)
+    return build_report(text, options(input, layout, 1, "float32", strict, max_layers), file).torch_module()
+
+
+def solve(*, W: int | None = None, K: int | None = None, S: int | None = None, P: int | None = None,
+          D: int | None = None, O: int | None = None, same: bool = False) -> Answer:  # noqa: E741
+    """Solve O = floor((W + 2P - D(K-1) - 1)/S) + 1 for the one number left out, as ``convcalc solve``.
+
+    Give all but one of W (input), K (kernel), S (stride), P (padding), D (dilation, 1 unless
+    it is the unknown) and O (output); ``same=True`` asks for the padding that keeps the size.
+    Returns an Answer: ``.unknown``, ``.solutions`` (each ``.value``, ``.exact``, ``.check``),
+    ``.inverted`` (the inequality solved, in your numbers), ``.more_from`` and ``.reason`` (why
+    there is no solution, else None); ``to_dict()`` is ``convcalc solve --json``.
+    """
+    known = {"W": W, "K": K, "S": S, "P": P, "D": D, "O": O}
+    for name, value in known.items():
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise TypeError(f"{name} must be a whole number, got {value!r}")
+    try:
+        return solve_formula(known, same)
+    except SolveError as error:
+        given = " ".join(f"{name}={value}" for name, value in known.items() if value is not None)
+        named = re.match(r"(\w) must be", str(error))
+        raise SpecError(str(error), given, given.find(f"{named[1]}=") if named else 0) from None
+
+
+def examples() -> list[str]:
+    """The shipped example networks' names (each is a SPEC; block libraries are left out)."""
+    from .sources import network_names
+
+    return network_names()
+
+
+def source(spec: str | os.PathLike[str]) -> tuple[str | None, str | None]:
+    """(spec text, file): a path object is always a file; a string is read as on the command line."""
+    if isinstance(spec, os.PathLike):
+        return None, os.fspath(spec)
+    if not isinstance(spec, str):
+        raise TypeError(f"a spec is a string or a path, got {type(spec).__name__}")
+    return spec, None
+
+
+def options(input: str | Sequence[int] | None, layout: str, batch: int, dtype: str, strict: bool,
+            max_layers: int, explain: bool = False, convention: str = "torchvision") -> Options:
+    """The keyword arguments checked, as the CLI's options are by click."""
+    for name, value, choices in (("layout", layout, LAYOUTS), ("dtype", dtype, tuple(DTYPE_BYTES)),
+                                 ("convention", convention, CONVENTION_NAMES)):
+        if value not in choices:
+            raise ValueError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    for name, value in (("batch", batch), ("max_layers", max_layers)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be a whole number, got {value!r}")
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}")
+    return Options(input=shape_text(input), layout=layout, batch=batch, dtype=dtype, strict=bool(strict),
+                   explain=bool(explain), max_layers=max_layers, convention=convention)
+
+
+def shape_text(shape: str | Sequence[int] | None) -> str | None:
+    """``(3, 32, 32)`` as ``"3x32x32"``; a string or None as it is (the parser checks the numbers)."""
+    if shape is None or isinstance(shape, str):
+        return shape
+    if not isinstance(shape, Sequence) or not all(isinstance(n, int) and not isinstance(n, bool) for n in shape):
+        raise TypeError(f"input is a string such as '3x32x32' or a sequence of whole numbers, got {shape!r}")
+    return "x".join(str(n) for n in shape)
