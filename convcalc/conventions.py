@@ -11,6 +11,7 @@ layer row into operations by cause:
 - ``norms``: normalisation layers;
 - ``activations``: activation functions;
 - ``pooling``: pooling layers;
+- ``resampling``: upsampling and resizing (interpolation);
 - ``x2 (FLOPs)``: the second operation of each multiply-add, for tools that count FLOPs.
 
 The weights were read from each tool's source (versions named below) and are
@@ -22,7 +23,7 @@ from __future__ import annotations
 from .engine import Analysis, Row
 from .kinds import COSTS, KINDS
 
-CAUSES = ("multiply-adds", "bias", "norms", "activations", "pooling", "x2 (FLOPs)")
+CAUSES = ("multiply-adds", "bias", "norms", "activations", "pooling", "resampling", "x2 (FLOPs)")
 
 
 class UnsupportedByConvention(Exception):
@@ -92,7 +93,7 @@ CONVENTIONS = {
     "ptflops": Convention(
         "ptflops", "ptflops 0.7.5 get_model_complexity_info, pytorch backend", "MACs",
         "conv/linear with bias; norms 2 per element when affine (LayerNorm 1); ReLU/GELU 2 per element, "
-        "ReLU6/LeakyReLU/SiLU/softmax 1; pooling 2 per input element",
+        "ReLU6/LeakyReLU/SiLU/softmax 1; pooling 2 per input element; upsampling 2 per output element, resize 1",
         {**ignoring(*COSTS), "weight_macs": {"multiply-adds": 1}, "bias_adds": {"bias": 1},
          # bn_flops_counter_hook: input elements, doubled when the module has affine=True.
          "norm_elements": {"norms": 1}, "affine_elements": {"norms": 1},
@@ -100,7 +101,10 @@ CONVENTIONS = {
                                  "local_response_norm, which depend on the torch version"),
          "activation_hook_elements": {"activations": 1}, "activation_functional_elements": {"activations": 1},
          # pool_flops_counter_hook and the patched F.*pool* both count the input elements.
-         "pool_elements": {"pooling": 2}}),
+         "pool_elements": {"pooling": 2},
+         # upsample_flops_counter_hook (nn.Upsample: output elements) and the patched F.interpolate
+         # (output elements), both for nn.Upsample, which calls F.interpolate.
+         "upsample_hook_elements": {"resampling": 1}, "interpolate_elements": {"resampling": 1}}),
     # torch.utils.flop_counter: 2 per multiply-add of conv and matmul; bias adds and all else 0.
     "torch": Convention(
         "torch", "torch.utils.flop_counter.FlopCounterMode (torch 2.13)", "FLOPs",

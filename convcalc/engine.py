@@ -14,7 +14,7 @@ from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
 from .geometry import AxisStep, fit_message, ratio
-from .kinds import GLOBAL, KINDS, Args, Effect, Option, OptionError, Options, suggest
+from .kinds import GLOBAL, KINDS, Args, Context, Effect, Option, OptionError, Options, suggest
 from .syntax import MAX_NESTING, Arg, Call, Document, Layer, Ref, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
 from .units import short_fraction
@@ -289,7 +289,7 @@ class Engine:
         if isinstance(item, Layer):
             if not (self.document.definitions and item.text.lower() in self.document.definitions):
                 return self.layer(substitute(item, scope, self.fail) if item.has_refs else item, tensor, field,
-                                  index, self.use_pos if scope.calls else item.pos)
+                                  index, self.use_pos if scope.calls else item.pos, scope)
             item = Call(item.text.lower(), (), item.text, item.pos)
         if self.nesting >= MAX_NESTING:
             raise self.fail(f"blocks nest more than {MAX_NESTING} levels deep (block uses, [...], "
@@ -329,10 +329,11 @@ class Engine:
                       f"RF = the largest over its paths = {sizes}"]
         return Row(**{**row.__dict__, "explanation": tuple(lines)})
 
-    def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int) -> Row:
+    def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int,
+              scope: Scope | None = None) -> Row:
         self.layer_count += 1
         self.check_layer_count(self.layer_count, use_pos)
-        worked = self.worked_layer(item, tensor)
+        worked = self.worked_layer(item, tensor, scope)
         effect = worked.effect
         if worked.fit_warnings and self.settings.strict:
             raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {worked.fit_warnings[0]}",
@@ -372,21 +373,25 @@ class Engine:
             raise self.fail(f"the spec expands to more than {self.settings.max_layers:,} layers "
                             f"(raise the limit with --max-layers)", pos)
 
-    def worked_layer(self, item: Layer, tensor: Tensor) -> "WorkedLayer":
-        """Everything about a layer that depends only on its text and its input, worked out
-        once: a network repeats its blocks, and the arithmetic is pure."""
-        key = (item.text.lower(), tensor)
+    def worked_layer(self, item: Layer, tensor: Tensor, scope: Scope | None = None) -> "WorkedLayer":
+        """Everything about a layer that depends only on its text and its input (and, for a kind
+        that reads the context, such as bare ``resize``, the scope's tensors), worked out once:
+        a network repeats its blocks, and the arithmetic is pure."""
+        kind = KINDS.get(item.name)
+        context = Context(scope.branch_input, scope.network_input) if kind is not None and kind.context \
+            and scope is not None else None
+        key = (item.text.lower(), tensor, context)
         cached = self.layer_cache.get(key)
         if cached is not None:
             return cached
-        kind = KINDS.get(item.name)
         if kind is None:
             guess = suggest(item.name, self.document.definitions)
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
         try:
             args = Args(options_of(item), tensor.rank, kind)
-            built = kind.build(args, tensor)
+            built = kind.build(args, tensor, context or Context(tensor, tensor)) if kind.context \
+                else kind.build(args, tensor)
             effect = built.effect(tensor)
         except OptionError as error:
             raise self.fail(error.message, item.pos + error.at) from None
@@ -401,8 +406,8 @@ class Engine:
     @staticmethod
     def moved_field(field: Field, effect: Effect, output: Tensor) -> Field:
         if effect.rf == GLOBAL:
-            return field.cover_all()
-        if effect.rf is not None:
+            field = field.cover_all()
+        elif effect.rf is not None:
             field = field.advance(effect.rf)
         if output.spatial and output.spatial != field.positions:
             field = Field(field.size, field.jump, field.start, output.spatial)

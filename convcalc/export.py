@@ -23,7 +23,8 @@ from .tensor import format_dims
 INDENT = "    "
 # Names the module defines itself (and the constructs' TORCH_CLASS names): a block called net
 # or residual gets "Block" added.
-TAKEN = frozenset({"Net", "ChannelLayerNorm", "INPUT_SHAPE", "torch", "nn"})
+TAKEN = frozenset({"Net", "ChannelLayerNorm", "LayerScale", "StochasticDepth", "Resize", "CenterCrop", "INPUT_SHAPE",
+                   "torch", "nn"})
 
 KIND_HELPERS = '''
 class ChannelLayerNorm(nn.LayerNorm):
@@ -31,6 +32,58 @@ class ChannelLayerNorm(nn.LayerNorm):
 
     def forward(self, x):
         return super().forward(x.movedim(1, -1)).movedim(-1, 1)
+
+
+class LayerScale(nn.Module):
+    """One learnable multiplier per channel (ConvNeXt's layer_scale)."""
+
+    def __init__(self, channels, rank):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(channels, *(1,) * rank))
+
+    def forward(self, x):
+        return self.scale * x
+
+
+class StochasticDepth(nn.Module):
+    """torchvision.ops.StochasticDepth(p, "row"): in training, each sample is zeroed with probability p
+    and the rest scaled by 1/(1-p); the identity in eval."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        if not self.training or self.p == 0.0:
+            return x
+        keep = 1.0 - self.p
+        noise = x.new_empty((x.shape[0],) + (1,) * (x.dim() - 1)).bernoulli_(keep)
+        return x * noise.div_(keep) if keep > 0.0 else x * noise
+
+
+class Resize(nn.Module):
+    """Resize to a size (F.interpolate, as torchvision's segmentation heads do)."""
+
+    def __init__(self, size, mode):
+        super().__init__()
+        self.size, self.mode = size, mode
+
+    def forward(self, x):
+        corners = None if self.mode == "nearest" else False
+        return nn.functional.interpolate(x, size=self.size, mode=self.mode, align_corners=corners)
+
+
+class CenterCrop(nn.Module):
+    """The centre of every spatial axis (offset (size - crop) // 2), as U-Net crops its skips."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def forward(self, x):
+        for axis, crop in enumerate(self.size, 2):
+            x = x.narrow(axis, (x.shape[axis] - crop) // 2, crop)
+        return x
 '''
 
 MAIN = '''

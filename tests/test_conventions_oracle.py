@@ -37,6 +37,10 @@ SPECS = [
                 "split(id | conv1x1x4nb, bn, relu, dw3x3p1nb, bn), side(conv3p1x4, bn, relu, conv1x1x3),"
                 "aux(avgpool3s2, conv1x1x4, bn, relu, gap, fc5), gap, fc4"),
     ("6x10x10", "res(conv3p1x6, aux(gap, fc3), side(maxpool2, conv1x1x2)), split(relu6 | gelu | silu), fc2"),
+    ("4x6x6", "conv3p1x8,shuffle2,scale,sd0.1,droppath0.2,up2,up2x1bilinear,conv3x4,resize5x7,resize,"
+              "res(pool2,resize | id),resizeinput,resize4nearest,crop3x2,reshape24x2x1,fc6,reshape6x1x1,fc2"),
+    ("2x12", "conv3p1x4,up2bilinear,up3,resize7,crop5,reshape20"),
+    ("2x4x4x4", "up2,up2x1x2bilinear,resize3,crop2,scale,shuffle2,reshape4x2x2x1"),
 ]
 
 

@@ -37,6 +37,8 @@ Layer fields (absent or None = not written, convcalc's default):
     tconv   k, s, p, d, op, g, out, nb
     pool, maxpool, avgpool    k, s, p or pword (psame/pvalid), d (not avgpool), ceil
     aap, amp size;  fc, linear out, nb;  pad p;  gn groups;  in affine;  lrn, lrelu, dropout, drop value
+    shuffle size (groups);  sd, droppath value;  up, resize size (scale / target), mode;  crop size;
+    reshape shape (C, *spatial) or size (a flat vector);  scale (no numbers)
     gap, gmp, flatten, id, bn, ln, relu, relu6, gelu, silu, sigmoid, tanh, softmax, hswish, hardswish,
     hsigmoid, hardsigmoid
 
@@ -97,9 +99,10 @@ BATCH = 2
 POOLS = ("pool", "maxpool", "avgpool")
 ACTIVATIONS = ("relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "softmax", "hswish", "hardswish", "hsigmoid",
                "hardsigmoid")
-SPATIAL_KINDS = ("conv", "dw", "tconv", *POOLS, "gap", "gmp", "aap", "amp", "pad", "in", "lrn")
+RESAMPLING = ("up", "resize", "crop", "reshape")
+SPATIAL_KINDS = ("conv", "dw", "tconv", *POOLS, "gap", "gmp", "aap", "amp", "pad", "in", "lrn", "shuffle", *RESAMPLING)
 FLATTENING = ("fc", "linear", "flatten")
-ANY_KINDS = ("id", *ACTIVATIONS, "lrelu", "dropout", "drop", "bn", "ln", "gn", *FLATTENING)
+ANY_KINDS = ("id", *ACTIVATIONS, "lrelu", "dropout", "drop", "bn", "ln", "gn", *FLATTENING, "scale", "sd", "droppath")
 
 
 # ---------------------------------------------------------------- helpers
@@ -240,6 +243,20 @@ def spec_valued(layer, rank):
     return styled(layer["kind"] + ("" if value is None else str(value)), layer.get("style", 0))
 
 
+def spec_sized(layer, rank):
+    """shuffle2, up2x1bilinear, resize5x3, crop4x4: a size list, then a mode word (up, resize)."""
+    return styled(layer["kind"] + axis_text(layer["size"]) + (layer.get("mode") or ""), layer.get("style", 0))
+
+
+def spec_reshape(layer, rank):
+    shape = layer.get("shape") or (layer["size"],)
+    return styled("reshape" + "x".join(map(str, shape)), layer.get("style", 0))
+
+
+def spec_depth(layer, rank):
+    return styled(layer["kind"] + str(layer.get("value", "0.1")), layer.get("style", 0))
+
+
 def spec_bare(layer, rank):
     return styled(layer["kind"], layer.get("style", 0))
 
@@ -247,7 +264,9 @@ def spec_bare(layer, rank):
 SPEC_WRITERS = {"conv": spec_conv, "tconv": spec_conv, "dw": spec_dw, **{kind: spec_pool for kind in POOLS},
                 "aap": spec_adaptive, "amp": spec_adaptive, "fc": spec_linear, "linear": spec_linear,
                 "pad": spec_pad, "gn": spec_gn, "in": spec_in,
-                **{kind: spec_valued for kind in ("lrn", "lrelu", "dropout", "drop")}}
+                **{kind: spec_valued for kind in ("lrn", "lrelu", "dropout", "drop")},
+                **{kind: spec_sized for kind in ("shuffle", "up", "resize", "crop")}, "reshape": spec_reshape,
+                "sd": spec_depth, "droppath": spec_depth}
 SEPARATORS = (",", ", ", "->", " -> ", ",\n  ", ", # a comment\n", ",")
 
 
@@ -509,6 +528,85 @@ PLAIN_MODULES = {"id": nn.Identity, "flatten": nn.Flatten, "relu": nn.ReLU, "rel
                  "hardsigmoid": nn.Hardsigmoid}
 
 
+class Scale(nn.Module):
+    """Layer scale: one learnable multiplier per channel (ConvNeXt)."""
+
+    def __init__(self, channels: int, rank: int):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(channels, *(1,) * rank))
+
+    def forward(self, x):
+        return self.gamma * x
+
+
+class Interpolate(nn.Module):
+    def __init__(self, size, mode):
+        super().__init__()
+        self.size, self.mode = size, mode
+
+    def forward(self, x):
+        return F.interpolate(x, size=self.size, mode=self.mode, align_corners=None if self.mode == "nearest" else False)
+
+
+class Crop(nn.Module):
+    """Centre crop by slicing: offset (n - c) // 2 on every spatial axis."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def forward(self, x):
+        index = (slice(None), slice(None), *(slice((n - c) // 2, (n - c) // 2 + c) for n, c in zip(x.shape[2:], self.size)))
+        if any(c > n for n, c in zip(x.shape[2:], self.size)):
+            raise ValueError("crop larger than the input")
+        return x[index]
+
+
+class Reshape(nn.Module):
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], *self.shape)
+
+
+LINEAR = {1: "linear", 2: "bilinear", 3: "trilinear"}
+
+
+def torch_mode(layer, rank):
+    return LINEAR[rank] if layer.get("mode") == "bilinear" or (layer["kind"] == "resize" and not layer.get("mode")) \
+        else "nearest"
+
+
+def torch_shuffle(layer, x):
+    return nn.ChannelShuffle(layer["size"])
+
+
+def torch_scale(layer, x):
+    return Scale(x.shape[1], x.dim() - 2)
+
+
+def torch_up(layer, x):
+    rank = spatial_rank(x)
+    mode = torch_mode(layer, rank)
+    return nn.Upsample(scale_factor=tuple(float(s) for s in per_axis(layer["size"], rank)), mode=mode,
+                       align_corners=None if mode == "nearest" else False)
+
+
+def torch_resize(layer, x):
+    rank = spatial_rank(x)
+    return Interpolate(per_axis(layer["size"], rank), torch_mode(layer, rank))
+
+
+def torch_crop(layer, x):
+    return Crop(per_axis(layer["size"], spatial_rank(x)))
+
+
+def torch_reshape(layer, x):
+    return Reshape(tuple(layer.get("shape") or (layer["size"],)))
+
+
 def torch_plain(layer, x):
     return PLAIN_MODULES[layer["kind"]]()
 
@@ -517,7 +615,9 @@ TORCH_BUILDERS = {"conv": torch_conv, "dw": torch_conv, "tconv": torch_tconv, **
                   **{kind: torch_adaptive for kind in ("gap", "gmp", "aap", "amp")}, "fc": torch_linear,
                   "linear": torch_linear, "pad": torch_pad, "bn": torch_bn, "ln": torch_ln, "gn": torch_gn,
                   "in": torch_in, "lrn": torch_lrn, "lrelu": torch_lrelu, "dropout": torch_dropout,
-                  "drop": torch_dropout}
+                  "drop": torch_dropout, "shuffle": torch_shuffle, "scale": torch_scale, "up": torch_up,
+                  "resize": torch_resize, "crop": torch_crop, "reshape": torch_reshape,
+                  "sd": lambda layer, x: nn.Identity(), "droppath": lambda layer, x: nn.Identity()}
 
 
 def build(items, x):
@@ -787,6 +887,20 @@ def guide(item, shape):
         return (elements(shape), ()), 0
     if kind == "pad":
         return (channels, tuple(n + 2 * p for n, p in zip(spatial, per_axis(item["p"], rank)))), 0
+    if kind == "shuffle" and channels % item["size"]:
+        return None
+    if kind == "up":
+        return (channels, tuple(n * s for n, s in zip(spatial, per_axis(item["size"], rank)))), 0
+    if kind == "resize":
+        return (channels, per_axis(item["size"], rank)), 0
+    if kind == "crop":
+        size = per_axis(item["size"], rank)
+        return None if any(c > n for n, c in zip(spatial, size)) else ((channels, size), 0)
+    if kind == "reshape":
+        shape = item.get("shape") or (item["size"],)
+        if math.prod(shape) != elements((channels, spatial)) or len(shape) - 1 not in (0, rank):
+            return None
+        return (shape[0], tuple(shape[1:])), 0
     if kind == "gn" and channels % item["groups"]:
         return None
     if kind == "in" and math.prod(spatial) == 1:
@@ -1266,8 +1380,38 @@ def draw_pad(g: Draws, shape, kind):
     return {"kind": kind, "p": g.axes(len(shape[1]), g.flag(), lambda axes: st.integers(0, 3))}
 
 
+def draw_shuffle(g: Draws, shape, kind):
+    return {"kind": kind, "size": g.of(st.sampled_from(divisors(shape[0])))}
+
+
+def draw_depth(g: Draws, shape, kind):
+    return {"kind": kind, "value": g.of(st.sampled_from(("0", "0.1", "0.25", "0.5", "1")))}
+
+
+def draw_resample(g: Draws, shape, kind):
+    """up (a whole scale per axis), resize (a size), crop (no larger than the input); nearest or bilinear."""
+    rank = len(shape[1])
+    if kind == "up":
+        layer = {"kind": kind, "size": g.axes(rank, g.flag(), lambda axes: st.integers(1, 3 if rank < 3 else 2))}
+    elif kind == "resize":
+        layer = {"kind": kind, "size": g.axes(rank, g.flag(), lambda axes: st.integers(1, 12 if rank < 3 else 6))}
+    else:
+        return {"kind": kind, "size": g.axes(rank, g.flag(), lambda axes: st.integers(1, min(shape[1][a] for a in axes)))}
+    layer["mode"] = g.of(st.sampled_from((None, "nearest", "bilinear")))
+    return layer
+
+
+def draw_reshape(g: Draws, shape, kind):
+    """The same elements as a flat vector, with the spatial sizes reversed, or the first axis folded into C."""
+    channels, spatial = shape
+    options = [(elements(shape),), (channels, *reversed(spatial)), (channels * spatial[0], 1, *spatial[1:])]
+    return {"kind": kind, "shape": g.of(st.sampled_from(options))}
+
+
 LAYER_DRAWS = {"conv": draw_conv, "dw": draw_conv, "tconv": draw_tconv, **{kind: draw_pool for kind in POOLS},
-               "aap": draw_adaptive, "amp": draw_adaptive, "fc": draw_linear, "linear": draw_linear, "pad": draw_pad}
+               "aap": draw_adaptive, "amp": draw_adaptive, "fc": draw_linear, "linear": draw_linear, "pad": draw_pad,
+               "shuffle": draw_shuffle, "sd": draw_depth, "droppath": draw_depth,
+               **{kind: draw_resample for kind in ("up", "resize", "crop")}, "reshape": draw_reshape}
 
 
 # -- edges (property B): numbers at or just past a limit

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import difflib
 
-from . import conv, dense, norm, pool, shape
-from .base import COSTS, GLOBAL, OPTION_WORDS, Args, Effect, Kind, Option, OptionError, Options
+from . import conv, dense, norm, pool, resample, shape
+from .base import COSTS, GLOBAL, OPTION_WORDS, Args, Context, Effect, Kind, Option, OptionError, Options
 
 # Every entry once, in the order the help lists them.
-ENTRIES: tuple[Kind, ...] = (*conv.KINDS, *pool.KINDS, *dense.KINDS, *norm.KINDS, *shape.KINDS)
+ENTRIES: tuple[Kind, ...] = (*conv.KINDS, *pool.KINDS, *dense.KINDS, *norm.KINDS, *shape.KINDS, *resample.KINDS)
 # Every name and alias -> its entry.
 KINDS: dict[str, Kind] = {name: kind for kind in ENTRIES for name in kind.names}
 if len(KINDS) != sum(len(kind.names) for kind in ENTRIES):
@@ -17,7 +17,7 @@ if len(KINDS) != sum(len(kind.names) for kind in ENTRIES):
 # Names that end in a digit, so the parser does not read the digit as a size (relu6).
 NAMES_WITH_DIGITS = tuple(name for name in KINDS if name[-1].isdigit())
 
-__all__ = ["COSTS", "ENTRIES", "GLOBAL", "KINDS", "NAMES_WITH_DIGITS", "OPTION_WORDS", "Args", "Effect", "Kind",
+__all__ = ["COSTS", "ENTRIES", "GLOBAL", "KINDS", "NAMES_WITH_DIGITS", "OPTION_WORDS", "Args", "Context", "Effect", "Kind",
            "Option", "OptionError", "Options", "cheatsheet", "suggest"]
 
 

@@ -38,9 +38,12 @@ OPTION_WORDS = {
     "pvalid": (False, "no padding", None, None),
     "pfull": (False, "full padding: dilation*(kernel-1) on both sides", None, None),
     "affine": (False, "learnable scale and shift (instance norm)", None, None),
+    "nearest": (False, "nearest-neighbour interpolation (up, resize)", None, None),
+    "bilinear": (False, "linear interpolation on every axis, align_corners=False (up, resize)", None, None),
+    "input": (False, "the network input's size (resizeinput)", None, None),
 }
 # Words that only one kind reads right after its name: not listed in the unknown-option hint.
-NAME_WORDS = ("affine",)
+NAME_WORDS = ("affine", "input")
 
 # What the counting conventions look at, each a count of operations or elements a layer
 # declares in its ``costs`` (conventions.py weighs them per tool).
@@ -59,6 +62,8 @@ COSTS = {
     "activation_functional_elements": "activation elements passing a counted torch.nn.functional call "
                                       "(F.relu, F.gelu, F.silu, F.softmax in ptflops)",
     "pool_elements": "input elements a pooling layer reads (padded input when padded explicitly)",
+    "upsample_hook_elements": "output elements of an nn.Upsample module (hooked by module type in ptflops)",
+    "interpolate_elements": "output elements of a torch.nn.functional.interpolate call (nn.Upsample calls it too)",
 }
 
 
@@ -68,6 +73,9 @@ Option.__doc__ = """One run of numbers in a layer item: the leading sizes (tag "
 ``pos`` and ``last_pos`` (where its last number starts) count from the item's start."""
 Options = namedtuple("Options", "name text args")
 Options.__doc__ = """A layer item as its kind reads it (name, text, a tuple of Option): a frozen value."""
+Context = namedtuple("Context", "branch_input network_input")
+Context.__doc__ = """What a kind with ``context=True`` sees beyond its input: the input tensor of the
+innermost enclosing branch construct (the network input at the top level) and the network input."""
 
 
 class OptionError(Exception):
@@ -103,12 +111,14 @@ class Kind:
     ``read_as()``, ``explain(Tensor, Effect)`` and ``to_torch(Tensor)``;
     ``costs(layer, row)`` returns {cost name in COSTS: count} for what the counting
     conventions look at (a row gives ``input``, ``output``, ``params``, ``macs``, ``padding``).
+    With ``context=True`` build is called as ``build(Args, Tensor, Context)``.
     """
 
-    __slots__ = ("names", "build", "costs", "options", "sizes", "channels", "summary")
+    __slots__ = ("names", "build", "costs", "options", "sizes", "channels", "summary", "context")
 
     def __init__(self, names: tuple[str, ...], build: Callable, costs: Callable, options: str = "",
-                 sizes: bool = False, channels: bool = False, summary: str = ""):
+                 sizes: bool = False, channels: bool = False, summary: str = "", context: bool = False):
+        self.context = context  # build also reads the enclosing tensors (bare resize, reshape)
         self.names = names  # the first is the canonical name; the rest are aliases
         self.build = build
         self.costs = costs

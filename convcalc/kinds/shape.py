@@ -109,3 +109,92 @@ KINDS = (
     Kind(("pad",), build_pad, no_costs, sizes=True,
          summary="pad2 / pad1x2: zero padding on both sides (15x15 -> 19x19)"),
 )
+
+
+@dataclass(frozen=True)
+class ChannelShuffle:
+    """``shuffle2``: ShuffleNet's channel shuffle (nn.ChannelShuffle): the channels, read as
+    groups x (C/groups), transposed; shape kept, no parameters."""
+
+    groups: int
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        if tensor.channels % self.groups:
+            raise self.args.error(f"'{self.args.item.text}': {self.groups} groups do not divide the "
+                                  f"{tensor.channels} input channels", "")
+        return Effect(output=tensor)
+
+    def read_as(self) -> str:
+        return f"channel shuffle into {self.groups} groups"
+
+    def to_torch(self, tensor: Tensor) -> str:
+        return f"nn.ChannelShuffle({self.groups})"
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return [f"channels {tensor.channels} = {self.groups} groups x {tensor.channels // self.groups}, "
+                f"transposed to {tensor.channels // self.groups} x {self.groups}: shape kept, no parameters, "
+                "MACs not counted"]
+
+
+def build_shuffle(args: Args, tensor: Tensor) -> ChannelShuffle:
+    require_spatial(args, tensor)  # PyTorch's channel_shuffle wants more than 2 dimensions
+    return ChannelShuffle(args.scalar("", None, minimum=1), args)
+
+
+@dataclass(frozen=True)
+class LayerScale:
+    """``scale``: one learnable multiplier per channel (ConvNeXt's layer_scale): C parameters;
+    the products are elementwise, so no MACs under torchvision's rule."""
+
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        return Effect(output=tensor, params=tensor.channels)
+
+    def read_as(self) -> str:
+        return "layer scale: one multiplier per channel"
+
+    def to_torch(self, tensor: Tensor) -> str:
+        return f"LayerScale({tensor.channels}, {tensor.rank})"
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return [f"params = {tensor.channels} (one multiplier per channel); shape kept; "
+                "MACs not counted (elementwise product)"]
+
+
+@dataclass(frozen=True)
+class StochasticDepth:
+    """``sd0.1`` / ``droppath0.1``: torchvision.ops.StochasticDepth(p, "row"): in training a whole
+    sample's branch is dropped with probability p; identity at inference."""
+
+    p: Fraction
+    args: Args = field(compare=False, repr=False)
+
+    def effect(self, tensor: Tensor) -> Effect:
+        return Effect(output=tensor)
+
+    def read_as(self) -> str:
+        return f"stochastic depth p{decimal_text(self.p)} (identity at inference)"
+
+    def to_torch(self, tensor: Tensor) -> str:
+        return f"StochasticDepth({float(self.p)!r})"
+
+    def explain(self, tensor: Tensor, effect: Effect) -> list[str]:
+        return [f"stochastic depth p = {decimal_text(self.p)}: identity at inference; shape kept, no parameters"]
+
+
+def build_depth(args: Args, tensor: Tensor) -> StochasticDepth:
+    if not args.has(""):
+        raise args.error(f"'{args.item.text}' needs its drop probability, e.g. {args.item.name}0.1")
+    return StochasticDepth(args.fraction("", Fraction(0), Fraction(0), Fraction(1)), args)
+
+
+KINDS += (
+    Kind(("shuffle",), build_shuffle, no_costs, sizes=True,
+         summary="shuffle2: channel shuffle into 2 groups (ShuffleNet)"),
+    Kind(("scale",), lambda args, tensor: LayerScale(args), no_costs,
+         summary="scale: layer scale, one learnable multiplier per channel (C parameters)"),
+    Kind(("sd", "droppath"), build_depth, no_costs, sizes=True,
+         summary="sd0.1 / droppath0.1: stochastic depth (identity at inference)"),
+)

@@ -8,7 +8,7 @@ from ..units import human_count
 from .json_out import SCHEMA_VERSION
 
 CAUSE_LABELS = {"bias": "bias", "norms": "norms", "activations": "activations", "pooling": "pooling",
-                "x2 (FLOPs)": "x2 for FLOPs"}
+                "resampling": "resampling", "x2 (FLOPs)": "x2 for FLOPs"}
 
 
 def difference_text(row: dict, base: dict) -> str:
