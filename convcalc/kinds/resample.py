@@ -193,8 +193,7 @@ KINDS = (
     Kind(("up",), build_up, resample_costs(True), "nearest bilinear", sizes=True,
          summary="up2 / up2bilinear / up2x1: upsample by a scale factor (nearest by default)"),
     Kind(("resize",), build_resize, resample_costs(False), "nearest bilinear input", sizes=True, context=True,
-         summary="resize28x28 / resize / resizeinput: resize (bilinear by default; bare: to the enclosing "
-                 "block's input size; input: the network input's)"),
+         summary="resize28x28 / resize / resizeinput: resize, bilinear (bare: to the enclosing block's input)"),
     Kind(("crop",), build_crop, no_costs, sizes=True, summary="crop28x28: centre crop"),
     Kind(("reshape",), build_reshape, no_costs, sizes=True, context=True,
          summary="reshape256x7x7: reshape (the element count must match)"),
