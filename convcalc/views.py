@@ -30,7 +30,7 @@ class ReceptiveField:
 @dataclass(frozen=True)
 class Layer:
     """One row of the report, as its ``--json`` object: a layer, or a block holding its rows
-    (``children`` for a repeat or named block, ``branches`` for res and cat)."""
+    (``children`` for a repeat or named block, ``branches`` for res, cat, mul, split, side, aux)."""
 
     index: str
     layer: str
@@ -54,6 +54,11 @@ class Layer:
     whole_input: bool = False  # fc / global pooling: the receptive field is the whole input
     keras_output: tuple[int, ...] | None = None  # Keras's shape where it differs (gap under hwc)
     explain: tuple[str, ...] = ()
+    # issue 12's constructs: a row's notes (a mul gate that sees the whole input), a side or aux
+    # head's own output, and rows that run in training only (inside aux); absent in JSON otherwise
+    notes: tuple[str, ...] = ()
+    head_output: tuple[int, ...] | None = None
+    training_only: bool = False
     children: tuple["Layer", ...] = ()
     branches: tuple[tuple["Layer", ...], ...] = ()
 

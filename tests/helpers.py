@@ -21,7 +21,9 @@ def leaves(rows):
 # CONVCALC_TORCH_ALL_NETWORKS=1 checks every shipped network.
 TORCH_CHECKED_NETWORKS = frozenset({
     "lenet5", "alexnet", "alexnet2012", "zfnet", "vgg16", "vgg16_bn", "resnet18", "resnet50", "googlenet",
-    "densenet121", "squeezenet1_1", "mobilenet_v2", "mnasnet0_5", "regnet_x_400mf", "nin", "dcgan"})
+    "densenet121", "squeezenet1_1", "mobilenet_v2", "mnasnet0_5", "regnet_x_400mf", "nin", "dcgan",
+    "regnet_y_400mf", "mobilenet_v3_small", "inception_v3", "efficientnet_b0", "shufflenet_v2_x0_5",
+    "convnext_tiny", "deeplabv3_mobilenet_v3_large", "unet"})
 
 
 def torch_checked_networks() -> list[str]:
