@@ -82,6 +82,28 @@ def is_library(name: str) -> bool:
     return not parse_document(example_text(name), library=True).network.items
 
 
+# `convcalc examples` groups the shipped networks by family: a name joins the first family one
+# of whose prefixes it starts with (torchvision's names; convcalc's own under "Classic").
+FAMILIES = (
+    ("Classic", ("lenet5", "alexnet", "zfnet", "nin", "dcgan", "unet")),
+    ("VGG", ("vgg",)),
+    ("ResNet, ResNeXt, Wide ResNet", ("resnet", "resnext", "wide_resnet")),
+    ("DenseNet", ("densenet",)),
+    ("Inception", ("googlenet", "inception")),
+    ("SqueezeNet", ("squeezenet",)),
+    ("MobileNet, MnasNet", ("mobilenet", "mnasnet")),
+    ("EfficientNet", ("efficientnet",)),
+    ("RegNet", ("regnet",)),
+    ("ShuffleNet", ("shufflenet",)),
+    ("ConvNeXt", ("convnext",)),
+    ("Segmentation", ("fcn", "deeplab", "lraspp")),
+)
+
+
+def family_of(name: str) -> str:
+    return next((family for family, prefixes in FAMILIES if name.startswith(prefixes)), "Other")
+
+
 def network_names() -> list[str]:
     """The shipped networks: every example but the block libraries."""
     return [name for name in example_names() if not is_library(name)]

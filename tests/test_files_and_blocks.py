@@ -87,6 +87,14 @@ def test_examples_listed_and_runnable(run_cli):
         assert name in listed
         assert name in example_names()
     assert run_cli("--list-examples").stdout == listed
+    # Grouped by family, each with its input, params and MACs (torchvision's published numbers:
+    # ResNet-50 25,557,032 params, 4.09 GFLOPS as multiply-adds; EfficientNet-B7 at 600).
+    lines = listed.splitlines()
+    family = lines.index("ResNet, ResNeXt, Wide ResNet")
+    resnet50 = next(line for line in lines if line.split()[:1] == ["resnet50"])
+    assert lines.index(resnet50) > family and resnet50.startswith("  ")
+    assert "3x224x224" in resnet50 and "25,557,032 params" in resnet50 and "4.09 G MACs" in resnet50
+    assert "3x600x600" in next(line for line in lines if line.split()[:1] == ["efficientnet_b7"])
     assert "138,357,544 params" in run_cli("vgg16").stdout
 
 
