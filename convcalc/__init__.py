@@ -7,7 +7,7 @@
     >>> r.layers[0].output
     (64, 32, 32)
 
-``analyse``, ``compare``, ``export``, ``solve`` and ``examples`` are in convcalc/api.py; the
+``analyse``, ``analyse_many``, ``compare``, ``export``, ``solve`` and ``examples`` are in convcalc/api.py; the
 objects they return in convcalc/report.py. Importing convcalc is cheap: the engine (and click
 and rich, which only the CLI and the tables use) load when a function is first called.
 """
@@ -17,17 +17,17 @@ from __future__ import annotations
 import sys
 
 __version__ = "0.1.0"
-__all__ = ["analyse", "compare", "export", "solve", "examples", "SpecError", "Report", "Comparison", "Layer",
+__all__ = ["analyse", "analyse_many", "compare", "export", "solve", "examples", "SpecError", "Report", "Comparison", "Layer",
            "Total", "ReceptiveField", "Answer"]
 
 # Where each public name lives; loaded on first use (PEP 562).
-_HOME = {"analyse": "api", "compare": "api", "export": "api", "solve": "api", "examples": "api",
+_HOME = {"analyse": "api", "analyse_many": "api", "compare": "api", "export": "api", "solve": "api", "examples": "api",
          "SpecError": "errors", "Report": "report", "Comparison": "report", "Layer": "views", "Total": "views",
          "ReceptiveField": "views", "Answer": "solve"}
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from .api import analyse, compare, examples, export, solve
+    from .api import analyse, analyse_many, compare, examples, export, solve
     from .errors import SpecError
     from .report import Comparison, Report
     from .solve import Answer

@@ -1,4 +1,4 @@
-"""The Python API: ``convcalc.analyse``, ``compare``, ``export``, ``solve`` and ``examples``.
+"""The Python API: ``convcalc.analyse``, ``analyse_many``, ``compare``, ``export``, ``solve`` and ``examples``.
 
 Each function takes what the command line takes, as keyword arguments, and returns the object
 the CLI renders (convcalc/report.py). Problems with a spec, an input or a solve request raise
@@ -8,9 +8,10 @@ one of the wrong type TypeError.
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from .engine import DTYPE_BYTES, Settings
 from .errors import SpecError
@@ -43,6 +44,77 @@ def analyse(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None =
     report = build_report(text, options(input, layout, batch, dtype, strict, max_layers, explain, convention), file)
     report.counter()  # a layer the convention cannot count is an error now, not when the report is shown
     return report
+
+
+def analyse_many(specs: Iterable[str | dict], *, input: str | Sequence[int] | None = None, layout: str = "chw",
+                 batch: int = 1, dtype: str = "float32", convention: str = "torchvision", strict: bool = False,
+                 max_layers: int = Settings.max_layers, jobs: int = 1) -> Iterator[dict]:
+    """Analyse many specs, as ``convcalc batch`` does: one ``--json`` document (a dict) per spec, in order.
+
+    specs: each a spec string (text, a .cnn path or a shipped name, as ``analyse`` takes), a line
+        holding a JSON object ``{"spec": ..., "input": ...}``, or such a dict; blank strings are
+        skipped (they still count as lines). ``input`` and the other keywords are as ``analyse``'s;
+        an item's own ``"input"`` wins over ``input``.
+    jobs: spread the work over this many processes (concurrent.futures), results still in order.
+
+    A spec that fails gives ``{"error": message, "line": L, "column": C, "spec": text}`` in its place
+    (L: its place among ``specs``, from 1; C: the column in the spec, or in the item's input when
+    ``"in": "input"``) and the stream goes on.
+    """
+    settings = options(input, layout, batch, dtype, strict, max_layers, False, convention)
+    if not isinstance(jobs, int) or isinstance(jobs, bool):
+        raise TypeError(f"jobs must be a whole number, got {jobs!r}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    work = ((number, item, settings) for number, item in enumerate(specs, 1)
+            if not (isinstance(item, str) and not item.strip()))
+    if jobs == 1:
+        yield from map(batch_entry, work)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from itertools import islice
+
+    # Whole chunks to each process (one task per spec would cost more in pickling than the
+    # analysis); a slice of the stream at a time, so a long stdin is not read ahead whole.
+    chunk = 64
+    with ProcessPoolExecutor(jobs) as pool:
+        while True:
+            part = list(islice(work, chunk * jobs * 4))
+            if not part:
+                return
+            yield from pool.map(batch_entry, part, chunksize=chunk)
+
+
+def batch_entry(work: tuple) -> dict:
+    """One item of ``analyse_many``: its ``--json`` document, or the error object in its place."""
+    number, item, settings = work
+    spec = item
+    try:
+        if isinstance(item, str) and item.lstrip().startswith("{"):
+            try:
+                item = json.loads(item)
+            except json.JSONDecodeError as error:
+                return {"error": f"not a JSON object: {error.msg}", "line": number, "column": error.colno,
+                        "spec": spec}
+        if isinstance(item, dict):
+            spec = item.get("spec")
+            if not isinstance(spec, str) or set(item) - {"spec", "input"}:
+                return {"error": 'a JSON line is {"spec": "...", "input": "3x32x32"} (input optional)',
+                        "line": number, "column": 1, "spec": spec}
+            if item.get("input") is not None:
+                settings = settings.replace(input=shape_text(item["input"]))
+        elif not isinstance(item, str):
+            raise TypeError(f"a spec is a string or a dict, got {type(item).__name__}")
+        report = build_report(spec.strip(), settings)
+        report.counter()
+        return report.to_dict()
+    except SpecError as error:
+        failed = {"error": error.message, "line": number, "column": error.column, "spec": spec}
+        if error.label is not None:
+            failed["in"] = error.label  # "input", or the .cnn file the error is in
+        return failed
+    except (TypeError, ValueError) as error:
+        return {"error": str(error), "line": number, "column": None, "spec": spec}
 
 
 def compare(a: str | os.PathLike[str], b: str | os.PathLike[str], *, input: str | Sequence[int] | None = None,

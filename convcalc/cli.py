@@ -229,7 +229,7 @@ def run(spec, file, options, as_json, output_format, explain, depth, svg_file, h
     SPEC is a layer spec such as "conv3x3s1p1x64,relu,pool2,fc10", a .cnn
     spec file, or the name of a shipped example (see `convcalc examples`).
     Other commands (`convcalc COMMAND --help`): explain, solve, compare,
-    conventions, export, examples, schema, quiz. `convcalc SPEC` is `convcalc run SPEC`.
+    conventions, export, examples, schema, quiz, batch. `convcalc SPEC` is `convcalc run SPEC`.
     """
     if list_examples:
         print_examples()
@@ -255,6 +255,34 @@ def run(spec, file, options, as_json, output_format, explain, depth, svg_file, h
         compute = reported(lambda: report.compute_column(flops))
         render_table(report, depth, svg_file, html_file, notes=not quiet, warnings=not quiet, color=not no_color,
                      compute=compute, bars=bars, memory=memory)
+
+
+@main.command("batch")
+@analysis_options
+@click.option("--convention", type=click.Choice(list(CONVENTION_NAMES)), default="torchvision", show_default=True,
+              help="How compute is counted in each document's convention totals.")
+@click.option("--jobs", type=Count(1), default=1, show_default=True,
+              help="Spread the specs over N processes (the output keeps their order).")
+def batch_command(options, convention, jobs):
+    """Analyse one spec per line of stdin; write one compact JSON document per line.
+
+    \b
+    A line is a spec (text, a .cnn path or an example name) or a JSON object
+    {"spec": "...", "input": "3x32x32"}; blank lines are skipped. Each
+    document is the one `convcalc --json` prints; a spec that fails gives
+    {"error": ..., "line": L, "column": C, "spec": ...} on its line instead,
+    and the stream goes on.
+    \b
+      printf 'resnet18\nconv3p1x64,relu,fc10\n' | convcalc batch -i 3x32x32 | jq .total.params
+    """
+    from .api import analyse_many
+
+    stdin = click.get_text_stream("stdin")
+    for document in analyse_many((line.rstrip("\r\n") for line in stdin), input=options.input,
+                                 layout=options.layout, batch=options.batch, dtype=options.dtype,
+                                 convention=convention, strict=options.strict, max_layers=options.max_layers,
+                                 jobs=jobs):
+        click.echo(json.dumps(document))
 
 
 @main.command("draw")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+import functools
 import io
 import os
 import sys
@@ -19,7 +20,20 @@ EXAMPLES = os.path.join(os.path.dirname(__file__), "examples")
 
 
 def example_names() -> list[str]:
-    return sorted(name[: -len(EXTENSION)] for name in os.listdir(EXAMPLES) if name.endswith(EXTENSION))
+    return list(shipped_names())
+
+
+@functools.lru_cache(maxsize=None)
+def shipped_names() -> tuple[str, ...]:
+    """Listed once a process: ``convcalc batch`` asks for every line (60 us a listing)."""
+    return tuple(sorted(name[: -len(EXTENSION)] for name in os.listdir(EXAMPLES) if name.endswith(EXTENSION)))
+
+
+@functools.lru_cache(maxsize=None)
+def shipped_document(name: str) -> Document:
+    """A shipped example, parsed once a process (documents are never changed after parsing):
+    a batch of ResNet-50 variants would otherwise parse its file on every line."""
+    return load_file(example_text(name), f"{name}{EXTENSION}", os.path.join(EXAMPLES, f"{name}{EXTENSION}"))
 
 
 def example_text(name: str) -> str:
@@ -120,8 +134,8 @@ def load_document(spec: str | None, file: str | None) -> Document:
     if is_path(spec):
         return load_file(read_file(spec, spec), spec, spec)
     name = spec.strip().lower()
-    if name in example_names():
-        return load_file(example_text(name), f"{name}{EXTENSION}", os.path.join(EXAMPLES, f"{name}{EXTENSION}"))
+    if name in shipped_names():
+        return shipped_document(name)
     return with_uses(parse_document(spec), ".", ())
 
 

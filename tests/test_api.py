@@ -218,3 +218,13 @@ def test_import_is_lazy():
                           cwd=Path(convcalc.__file__).parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "1792\n"  # 64*27 + 64
+
+
+def test_analyse_many():
+    docs = list(convcalc.analyse_many(["conv3p1x8,fc10", "", {"spec": "conv3p1x8", "input": (3, 8, 8)}, "conv3,x"],
+                                      input="3x32x32"))
+    assert docs[0] == convcalc.analyse("conv3p1x8,fc10", input="3x32x32").to_dict()
+    assert docs[1]["total"]["output"] == [8, 8, 8]
+    assert docs[2]["line"] == 4 and docs[2]["column"] == 7
+    with pytest.raises(ValueError):
+        list(convcalc.analyse_many([], jobs=0))

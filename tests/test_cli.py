@@ -87,3 +87,38 @@ def test_python_dash_m():
                           capture_output=True, text=True)
     assert done.returncode == 0
     assert json.loads(done.stdout)["total"]["output"] == [1, 3, 3]
+
+
+def batch_lines(run_cli, stdin, *args):
+    result = run_cli("batch", *args, input=stdin)
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_batch_bad_line_in_the_middle_keeps_the_stream(run_cli, run_json):
+    stdin = "conv3p1x8,relu,fc10\n\nconv3p1x8,bogus3\nresnet18\n"
+    docs = batch_lines(run_cli, stdin, "-i", "3x32x32")
+    assert len(docs) == 3  # the blank line is skipped
+    assert docs[0] == run_json("-i", "3x32x32", "conv3p1x8,relu,fc10")
+    assert docs[1] == {"error": "unknown layer 'bogus3'", "line": 3, "column": 11, "spec": "conv3p1x8,bogus3"}
+    assert docs[2]["total"] == run_json("-i", "3x32x32", "resnet18")["total"]
+
+
+def test_batch_json_object_lines(run_cli, run_json):
+    stdin = ('{"spec": "conv3p1x8", "input": "3x8x8"}\n{"spec": "conv3p1x8", "input": [3, 10, 10]}\n'
+             '{"spec": "conv3p1x8"}\n{"spec": "conv3p1x8", "input": "3xx8"}\n{broken\n')
+    docs = batch_lines(run_cli, stdin, "-i", "3x5x5")
+    assert docs[0] == run_json("-i", "3x8x8", "conv3p1x8")
+    assert docs[1]["total"]["output"] == [8, 10, 10]
+    assert docs[2]["input"] == [3, 5, 5]  # -i when the line gives none
+    assert docs[3]["line"] == 4 and docs[3]["in"] == "input" and "error" in docs[3]
+    assert docs[4]["line"] == 5 and docs[4]["error"].startswith("not a JSON object")
+
+
+def test_batch_jobs_keep_order(run_cli):
+    specs = [f"conv3p1x{n},relu,pool2,fc{n}" if n % 7 else f"conv3x{n},nope" for n in range(1, 150)]
+    stdin = "\n".join(specs) + "\n"
+    one = batch_lines(run_cli, stdin, "-i", "3x16x16")
+    two = batch_lines(run_cli, stdin, "-i", "3x16x16", "--jobs", "2")
+    assert one == two and len(one) == len(specs)
+    assert [d["line"] for d in one if "error" in d] == [n for n in range(1, 150) if n % 7 == 0]
