@@ -1,50 +1,143 @@
-"""convcalc benchmarks: process start-up and engine throughput (not part of the test suite).
+"""convcalc benchmarks: start-up against its dependency floor, the fit search, batch throughput,
+engine throughput, and torchinfo on the same network (not part of the test suite).
 
-Run: python benchmarks/run.py        (about a minute on 2 cores)
+Run: python benchmarks/run.py        (a few minutes on 2 cores)
 
-1. Start-up: wall time of `python -c pass`, `convcalc --json resnet50` and
-   `convcalc resnet50` (table), best of 15 runs each, side by side; ratios to bare Python.
-   Targets: JSON <= 3x, table <= 5x.
-2. Engine throughput (parse and analyse, in process) on generated specs of 10^2..10^5
-   layers: a sequential stack, nested repeats, and DenseNet-style concat chains;
-   layers/second and the fitted scaling exponent of time vs layers (1.0 = linear).
-   Target: >= 100,000 layers/s (analysis) on the sequential stack.
+1. Start-up (issue 14), whole processes, median of 11, run side by side in one loop:
+   the floors `python -c "import click"` (JSON) and `python -c "import click, rich.console,
+   rich.table"` (tables), and convcalc as its console script runs it (this checkout's package).
+   Targets: `--json resnet50` <= 1.3x the click floor; the resnet50 table (to a pipe) <= 1.5x
+   the click+rich floor; a small spec's table <= 1.2x it.
+2. The whole-network fit search on resnet50 and densenet121 (in process, CPU time, median of 7).
+   Target: resnet50 <= 5 ms.
+3. Batch throughput through the Python API (convcalc.analyse_many, one process, CPU time).
+   Targets: >= 5,000 ten-layer specs/s, >= 500 resnet50 specs/s.
+4. When torch and torchinfo import: torchinfo.summary on ResNet-50 (torchvision's when installed,
+   else the module `convcalc export resnet50` writes), whole process, against convcalc --json.
+5. Engine throughput (parse and analyse, in process) on generated specs of 10^2..10^5 layers: a
+   sequential stack, nested repeats, DenseNet-style concat chains; layers/second and the fitted
+   scaling exponent of time vs layers (1.0 = linear).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import random
-import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
-from convcalc.engine import Settings, analyse
-from convcalc.syntax import parse_document
-from convcalc.tensor import Tensor
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
-RUNS = 15
+import convcalc  # noqa: E402
+from convcalc.engine import Settings, analyse  # noqa: E402
+from convcalc.syntax import parse_document  # noqa: E402
+from convcalc.tensor import Tensor  # noqa: E402
+
+RUNS = 11
+ENV = {**os.environ, "PYTHONPATH": ROOT, "COLUMNS": "80"}
+# The console script's own code, without a shell shim in front (pyenv's costs ~100 ms).
+CONVCALC = [sys.executable, "-c", "import sys; from convcalc.cli import main; sys.exit(main())"]
+TEN_LAYERS = "conv3p1x64,bn,relu,conv3p1x64,bn,relu,pool2,conv3p1x128,relu,fc10"
 
 
-def wall(command: list[str]) -> float:
-    best = math.inf
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        best = min(best, time.perf_counter() - start)
-    return best
+def side_by_side(commands: dict[str, list[str]], runs: int = RUNS) -> dict[str, float]:
+    """Median wall time of each command, the commands taking turns so that load hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True, env=ENV)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
-def startup() -> None:
-    convcalc = shutil.which("convcalc") or sys.exit("convcalc is not on PATH: pip install . first")
-    bare = wall([sys.executable, "-c", "pass"])
-    json_path = wall([convcalc, "--json", "resnet50"])
-    table_path = wall([convcalc, "resnet50"])
-    print("start-up (best of %d)" % RUNS)
-    print(f"  python -c pass            {bare * 1000:7.1f} ms")
-    print(f"  convcalc --json resnet50  {json_path * 1000:7.1f} ms   {json_path / bare:5.2f}x  (target <= 3x)")
-    print(f"  convcalc resnet50 (table) {table_path * 1000:7.1f} ms   {table_path / bare:5.2f}x  (target <= 5x)")
+def verdict(value: float, target: float, smaller: bool = True) -> str:
+    return "met" if (value <= target if smaller else value >= target) else "NOT met"
+
+
+def startup() -> float:
+    t = side_by_side({
+        "bare": [sys.executable, "-c", "pass"],
+        "click": [sys.executable, "-c", "import click"],
+        "rich": [sys.executable, "-c", "import click, rich.console, rich.table"],
+        "json": CONVCALC + ["--json", "resnet50"],
+        "table": CONVCALC + ["resnet50"],
+        "small": CONVCALC + ["-i", "3x32x32", "conv3x3s1p1x64,relu,pool2,fc10"],
+    })
+    print(f"start-up (whole processes, median of {RUNS}, side by side; output to a pipe)")
+    print(f"  python -c pass                                 {t['bare'] * 1000:7.1f} ms")
+    print(f"  python -c 'import click'          (JSON floor)  {t['click'] * 1000:7.1f} ms   "
+          f"{t['click'] / t['bare']:4.1f}x bare")
+    print(f"  python -c 'import click, rich...' (table floor) {t['rich'] * 1000:7.1f} ms   "
+          f"{t['rich'] / t['bare']:4.1f}x bare")
+    for name, floor, label, target in (("json", "click", "convcalc --json resnet50      ", 1.3),
+                                       ("table", "rich", "convcalc resnet50 (table)     ", 1.5),
+                                       ("small", "rich", "convcalc -i 3x32x32 small table", 1.2)):
+        ratio = t[name] / t[floor]
+        print(f"  {label}                 {t[name] * 1000:7.1f} ms   {ratio:4.2f}x its floor "
+              f"(target <= {target}x: {verdict(ratio, target)})")
+    return t["json"]
+
+
+def cpu_median(work, runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def fit_search() -> None:
+    from convcalc.fixes import fitting_inputs
+
+    print("\nwhole-network fit search (in process, CPU time, median of 7)")
+    for name in ("resnet50", "densenet121"):
+        report = convcalc.analyse(name)
+        layers = sum(1 for _ in report.analysis.leaves())
+        seconds = cpu_median(lambda: fitting_inputs(report.document, report.analysis.input, layers,
+                                                    report.options.max_layers))
+        target = f"(target <= 5 ms: {verdict(seconds, 0.005)})" if name == "resnet50" else ""
+        print(f"  {name:<12} {layers:>4} layers  {seconds * 1000:6.1f} ms {target}")
+
+
+def batch_throughput() -> None:
+    print("\nbatch throughput (convcalc.analyse_many, one process, CPU time, median of 3)")
+    for label, specs, shape, target in (("ten-layer specs", [TEN_LAYERS] * 1000, "3x32x32", 5000),
+                                        ("resnet50 (misfits at 224: fit search)", ["resnet50"] * 40, None, 500),
+                                        ("resnet50 at 3x225x225 (fits)", ["resnet50"] * 40, "3x225x225", 500)):
+        seconds = cpu_median(lambda: sum(1 for _ in convcalc.analyse_many(specs, input=shape)), runs=3)
+        rate = len(specs) / seconds
+        print(f"  {label:<40} {rate:>8,.0f} specs/s (target >= {target:,}: {verdict(rate, target, False)})")
+
+
+def peers(convcalc_json: float) -> None:
+    try:
+        import torch  # noqa: F401
+        import torchinfo  # noqa: F401
+    except ImportError:
+        print("\ntorchinfo: torch or torchinfo not installed, skipped")
+        return
+    try:
+        import torchvision  # noqa: F401
+
+        build, source = "import torchvision; model = torchvision.models.resnet50(weights=None)", "torchvision"
+        folder = None
+    except ImportError:
+        folder = tempfile.mkdtemp()
+        with open(os.path.join(folder, "resnet50_net.py"), "w") as module:
+            module.write(convcalc.export("resnet50"))
+        build, source = ("import sys; sys.path.insert(0, %r); from resnet50_net import Net; model = Net()" % folder,
+                         "convcalc export resnet50 (no torchvision)")
+    code = f"import torch, torchinfo; {build}; torchinfo.summary(model, (1, 3, 224, 224), verbose=0)"
+    t = side_by_side({"torchinfo": [sys.executable, "-c", code]}, runs=3)["torchinfo"]
+    print(f"\ntorchinfo.summary(ResNet-50 from {source}), whole process, median of 3: {t * 1000:,.0f} ms; "
+          f"convcalc --json resnet50 is {t / convcalc_json:.0f}x faster")
 
 
 def sequential(layers: int) -> str:
@@ -99,5 +192,8 @@ def throughput() -> None:
 
 
 if __name__ == "__main__":
-    startup()
+    json_time = startup()
+    fit_search()
+    batch_throughput()
+    peers(json_time)
     throughput()
