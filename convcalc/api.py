@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from .engine import DTYPE_BYTES, Settings
+from .engine import DTYPE_BYTES, MAX_LAYERS
 from .errors import SpecError
 from .report import CONVENTION_NAMES, Comparison, Options, Report, build_report
 from .solve import Answer, SolveError
@@ -22,7 +22,7 @@ from .tensor import LAYOUTS
 
 def analyse(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None = None, layout: str = "chw",
             batch: int = 1, dtype: str = "float32", convention: str = "torchvision", strict: bool = False,
-            max_layers: int = Settings.max_layers, explain: bool = False) -> Report:
+            max_layers: int = MAX_LAYERS, explain: bool = False) -> Report:
     """Analyse a network, layer by layer, as ``convcalc SPEC`` does.
 
     spec: a spec string (``"conv3x3p1x64,relu,pool2,fc10"``), a path to a ``.cnn`` file (a
@@ -48,7 +48,7 @@ def analyse(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None =
 
 def analyse_many(specs: Iterable[str | dict], *, input: str | Sequence[int] | None = None, layout: str = "chw",
                  batch: int = 1, dtype: str = "float32", convention: str = "torchvision", strict: bool = False,
-                 max_layers: int = Settings.max_layers, jobs: int = 1) -> Iterator[dict]:
+                 max_layers: int = MAX_LAYERS, jobs: int = 1) -> Iterator[dict]:
     """Analyse many specs, as ``convcalc batch`` does: one ``--json`` document (a dict) per spec, in order.
 
     specs: each a spec string (text, a .cnn path or a shipped name, as ``analyse`` takes), a line
@@ -119,7 +119,7 @@ def batch_entry(work: tuple) -> dict:
 
 def compare(a: str | os.PathLike[str], b: str | os.PathLike[str], *, input: str | Sequence[int] | None = None,
             layout: str = "chw", batch: int = 1, dtype: str = "float32", strict: bool = False,
-            max_layers: int = Settings.max_layers) -> Comparison:
+            max_layers: int = MAX_LAYERS) -> Comparison:
     """Two designs' totals side by side, as ``convcalc compare A B`` (``to_dict()`` is its
     ``--json``). Without ``input`` each spec uses its own input line, or the default."""
     settings = options(input, layout, batch, dtype, strict, max_layers)
@@ -129,7 +129,7 @@ def compare(a: str | os.PathLike[str], b: str | os.PathLike[str], *, input: str 
 
 
 def export(spec: str | os.PathLike[str], *, input: str | Sequence[int] | None = None, layout: str = "chw",
-           to: str = "torch", strict: bool = False, max_layers: int = Settings.max_layers) -> str:
+           to: str = "torch", strict: bool = False, max_layers: int = MAX_LAYERS) -> str:
     """The text of a self-contained Python module defining the network as a PyTorch
     ``nn.Module``, as ``convcalc export SPEC`` prints it (torch is needed to run it, not to write it)."""
     if to != "torch":

@@ -11,7 +11,7 @@ import sys
 import click
 
 from . import __version__
-from .engine import DTYPE_BYTES, Settings
+from .engine import DTYPE_BYTES, MAX_LAYERS
 from .errors import SpecError, printable
 from .kinds import cheatsheet
 from .report import CONVENTION_NAMES, Comparison, Options, Report, build_report
@@ -152,7 +152,7 @@ def analysis_options(command):
                      help="Batch size for memory."),
         click.option("--dtype", type=click.Choice(list(DTYPE_BYTES)), default="float32", show_default=True,
                      help="Bytes per activation value for memory."),
-        click.option("--max-layers", type=Count(1), default=Settings.max_layers, show_default=True,
+        click.option("--max-layers", type=Count(1), default=MAX_LAYERS, show_default=True,
                      help="Refuse specs that expand (repeats, blocks) to more layers than this."),
     ]):
         with_options = option(with_options)

@@ -55,28 +55,30 @@ def whole_input(row: Row) -> bool:
     return not row.is_block and row.kind in WHOLE_INPUT
 
 
-def memory(analysis: Analysis, mode: str) -> int:
+def memory(analysis: Analysis, mode: str, leaves: list[Row] | None = None) -> int:
     """Activation bytes for the whole network under a memory convention (batch and dtype included)."""
     per_value = analysis.batch * DTYPE_BYTES[analysis.dtype]
+    leaves = analysis.leaves() if leaves is None else leaves
     if mode == "outputs":
-        return sum(leaf.output.elements for leaf in analysis.leaves()) * per_value
-    stored = sum(stored_activations(leaf) for leaf in analysis.leaves()) * per_value
+        return sum(leaf.output.elements for leaf in leaves) * per_value
+    stored = sum(stored_activations(leaf) for leaf in leaves) * per_value
     return stored if mode == "stored" else 2 * stored
 
 
 def totals(analysis: Analysis) -> dict:
     """Network totals of the course numbers (JSON ``total`` keys)."""
-    leaves = list(analysis.leaves())
+    leaves = analysis.leaves()
     total = analysis.total
     size = DTYPE_BYTES[analysis.dtype]
+    bias_count = sum(biases(leaf) for leaf in leaves)
     return {
         "activations": sum(leaf.output.elements for leaf in leaves),
         "stored_activations": sum(stored_activations(leaf) for leaf in leaves),
-        "weights": sum(weights(leaf) for leaf in leaves),
-        "biases": sum(biases(leaf) for leaf in leaves),
+        "weights": sum(leaf.params for leaf in leaves) - bias_count,  # weights() of every leaf
+        "biases": bias_count,
         # The parameters at --dtype (VGG16 float32: 138,357,544 x 4 = 553,430,176 bytes).
         "params_bytes": total.params * size,
-        "memory": {mode: memory(analysis, mode) for mode in MEMORY_MODES},
+        "memory": {mode: memory(analysis, mode, leaves) for mode in MEMORY_MODES},
         # Keras's model.summary(): BatchNorm's moving mean and variance are non-trainable params.
         "keras": {"trainable_params": total.params, "non_trainable_params": total.buffers,
                   "total_params": total.params + total.buffers},

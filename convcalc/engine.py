@@ -6,9 +6,8 @@ No I/O and no printing; integers stay exact and ratios are Fractions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from fractions import Fraction
+from typing import NamedTuple
 
 from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
@@ -23,11 +22,13 @@ from .units import short_fraction
 # A tensor size beyond this is refused: numbers stay exact, but sizes like 10^5000
 # (a hundred stride-10^59 upsamplings) are not a network and cannot even be printed.
 MAX_SIZE = 10**60
+# Expanded layers, after repeats and blocks: at 5,000 every output format answers within
+# 2 s, even for 60-digit sizes (JSON of 100,000 layers took 6.5 s; see README "Limits").
+MAX_LAYERS = 5_000
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "float64": 8}
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """Receptive field per input axis: size, jump and start (centre of the first output's field).
 
     ``positions`` is how many outputs there are along each axis now; a flat
@@ -55,7 +56,7 @@ class Field:
     def cover_all(self) -> "Field":
         """A window over every current position (global pooling, fc)."""
         steps = tuple(AxisStep(n - 1, ratio(n - 1, 2), n) for n in self.positions)
-        return Field(**{**self.advance(steps).__dict__, "positions": (1,) * len(self.positions)})
+        return self.advance(steps)._replace(positions=(1,) * len(self.positions))
 
     def effective_padding(self) -> tuple:
         """Araujo's effective padding: how far the first field reaches before the input."""
@@ -64,8 +65,7 @@ class Field:
                      for r, s in zip(self.size, self.start))
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One layer, or one block (repeat, res, cat, named block) holding its rows.
 
     A block's numbers are the sums of the layers inside it (what each adds: ``counted``);
@@ -93,7 +93,7 @@ class Row:
     explanation: tuple[str, ...] = ()
     input: Tensor | None = None
     # The built layer object (kinds/*), for exporters; None for blocks.
-    layer: object = dataclass_field(default=None, compare=False, repr=False)
+    layer: object = None
     # True when the row stands for a use of a named block, ``bottleneck(64, 256)``.
     call: bool = False
     pos: int = 0  # where the layer is written in the spec
@@ -123,13 +123,22 @@ class Row:
     def contents(self) -> tuple["Row", ...]:
         return self.children + tuple(row for branch in self.branches for row in branch)
 
-    def leaves(self):
-        """The layer rows under this row (itself, for a layer)."""
-        if not self.is_block:
-            yield self
-            return
-        for row in self.contents():
-            yield from row.leaves()
+    def leaves(self) -> list["Row"]:
+        """The layer rows under this row (itself, for a layer), in forward order."""
+        return collect_leaves((self,), [])
+
+
+def collect_leaves(rows, found: list) -> list:
+    """``found`` with the layer rows under ``rows`` appended: one list for the whole walk (nested
+    generators cost a step per level for every leaf, and networks nest blocks five deep)."""
+    for row in rows:
+        if row.children or row.branches:
+            collect_leaves(row.children, found)
+            for branch in row.branches:
+                collect_leaves(branch, found)
+        else:
+            found.append(row)
+    return found
 
 
 def block_row(index: str, text: str, kind: str, tensor: Tensor, output: Tensor, field: Field, children=(),
@@ -147,16 +156,19 @@ def block_row(index: str, text: str, kind: str, tensor: Tensor, output: Tensor, 
 
 
 def counted_sums(rows) -> tuple[int, int, int, int]:
-    """(params, buffers, MACs, memory) that the rows add up to (``Row.counted``)."""
-    sums = [0, 0, 0, 0]
+    """(params, buffers, MACs, memory) that the rows add up to (``Row.counted``, written out:
+    every block row of every analysis sums its rows)."""
+    params = buffers = macs = memory = 0
     for row in rows:
-        for n, value in enumerate(row.counted()):
-            sums[n] += value
-    return sums[0], sums[1], sums[2], sums[3]
+        params += row.params
+        buffers += row.buffers
+        if not row.training_only:
+            macs += row.macs
+            memory += row.memory_bytes
+    return params, buffers, macs, memory
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     params: int
     buffers: int
     macs: int
@@ -166,18 +178,16 @@ class Totals:
     non_integer: int
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     input: Tensor
     rows: tuple[Row, ...]
     total: Totals
     batch: int
     dtype: str
 
-    def leaves(self):
+    def leaves(self) -> list[Row]:
         """Every layer row, in forward order, however deep in blocks."""
-        for row in self.rows:
-            yield from row.leaves()
+        return collect_leaves(self.rows, [])
 
     def heads(self):
         """The side and aux rows, however deep in blocks: the network's extra outputs."""
@@ -189,32 +199,28 @@ class Analysis:
         yield from walk(self.rows)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     batch: int = 1
     dtype: str = "float32"
     strict: bool = False
     explain: bool = False
-    # Expanded layers, after repeats and blocks: at 5,000 every output format answers within
-    # 2 s, even for 60-digit sizes (JSON of 100,000 layers took 6.5 s; see README "Limits").
-    max_layers: int = 5_000
-    # False: leave the receptive field as it was (the fit search wants only shapes, and
-    # exact field fractions cost most of the time in strided tconv chains).
-    fields: bool = True
+    max_layers: int = MAX_LAYERS
+    # True: shapes and fits only, for the fit search, which analyses a network at many inputs:
+    # the receptive field stays as it was (exact field fractions cost most of the time in
+    # strided tconv chains), and rows carry no reading (read_as) and no explanation.
+    sizes_only: bool = False
 
 
-@dataclass(frozen=True)
-class WorkedLayer:
+class WorkedLayer(NamedTuple):
     layer: object  # the built kind object
     effect: Effect
-    fit_warnings: tuple[str, ...]
+    fits: bool  # every window fits its input evenly
+    fit_warnings: tuple[str, ...]  # why not, one per distinct misfit (none with sizes only)
     exact_output: tuple | None
-    read_as: str
     reading_warnings: tuple[str, ...]  # where the item could also have been read another way
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Inside a named block: its parameters' values and the calls that led here; inside a branch
     construct (res, cat, mul, split, side, aux): the input tensor of the innermost one."""
 
@@ -238,7 +244,14 @@ class Engine:
         self.document = document
         self.settings = settings
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
-        self.layer_cache: dict[tuple[str, Tensor], WorkedLayer] = {}
+        self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = {}
+        # An item's options as its kind reads them depend on its text and the input's rank only:
+        # read once, however many inputs (the fit search) or block uses it meets.
+        self.args_cache: dict[tuple[str, int], Args] = {}
+        # id(built layer) -> read_as(); layer_cache keeps every built layer alive, so ids stay theirs.
+        self.reading_cache: dict[int, str] = {}
+        # (id(item), block arguments) -> the item with them filled in; the document keeps its items.
+        self.filled_cache: dict[tuple, Layer] = {}
         self.layer_count = 0
         # Blocks open now: block uses, [...], res and cat together. The parser caps each
         # definition's brackets, but a use inside brackets inside a use... multiplies them.
@@ -262,6 +275,8 @@ class Engine:
         return definition.source, definition.label
 
     def run(self, tensor: Tensor) -> Analysis:
+        """The analysis at one input; an engine may run many (the fit search), its caches kept."""
+        self.layer_count = self.nesting = self.use_pos = 0
         start = tensor
         rows, tensor, field = self.sequence(self.document.network, tensor, Field.of_input(tensor),
                                             Scope({}, branch_input=tensor, network_input=tensor), "")
@@ -289,7 +304,7 @@ class Engine:
     def element(self, item, tensor: Tensor, field: Field, scope: Scope, index: str) -> Row:
         if isinstance(item, Layer):
             if not (self.document.definitions and item.text.lower() in self.document.definitions):
-                return self.layer(substitute(item, scope, self.fail) if item.has_refs else item, tensor, field,
+                return self.layer(self.filled(item, scope) if item.has_refs else item, tensor, field,
                                   index, self.use_pos if scope.calls else item.pos, scope)
             item = Call(item.text.lower(), (), item.text, item.pos)
         if self.nesting >= MAX_NESTING:
@@ -328,25 +343,37 @@ class Engine:
             sizes = "x".join(short_fraction(v) for v in row.field.size)
             lines += [f"params, MACs, memory = sums over its {sum(1 for _ in row.leaves())} layers",
                       f"RF = the largest over its paths = {sizes}"]
-        return Row(**{**row.__dict__, "explanation": tuple(lines)})
+        return row._replace(explanation=tuple(lines))
+
+    def filled(self, item: Layer, scope: Scope) -> Layer:
+        """The item with the block's arguments in place of its ``{param}`` numbers, once per arguments."""
+        key = (id(item), tuple(scope.values.items()))
+        filled = self.filled_cache.get(key)
+        if filled is None:
+            filled = self.filled_cache[key] = substitute(item, scope, self.fail)
+        return filled
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int,
               scope: Scope | None = None) -> Row:
         self.layer_count += 1
-        self.check_layer_count(self.layer_count, use_pos)
+        if self.layer_count > self.settings.max_layers:
+            self.check_layer_count(self.layer_count, use_pos)
         worked = self.worked_layer(item, tensor, scope)
         effect = worked.effect
-        if worked.fit_warnings and self.settings.strict:
-            raise self.fail(f"'{item.text}' does not fit its input evenly (--strict): {worked.fit_warnings[0]}",
-                            item.pos)
+        sizes_only = self.settings.sizes_only
+        if not worked.fits and self.settings.strict:
+            # The fit search (sizes only) wants to know that a candidate fails, not why.
+            why = "" if sizes_only else f": {worked.fit_warnings[0]}"
+            raise self.fail(f"'{item.text}' does not fit its input evenly (--strict){why}", item.pos)
         before = field
-        if self.settings.fields:
+        if not sizes_only:
             field = self.moved_field(field, effect, effect.output)
-        if any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
-            # Strides multiply the jump (transposed convs divide it): unbounded, the exact
-            # fractions would take megabytes and could not be printed.
-            raise self.fail(f"'{item.text}' takes the receptive field's jump (the product of the strides so far) "
-                            f"past 10^60 or below 10^-60: not supported", item.pos)
+            if effect.rf is not None and any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
+                # Strides multiply the jump (transposed convs divide it): unbounded, the exact
+                # fractions would take megabytes and could not be printed.
+                raise self.fail(f"'{item.text}' takes the receptive field's jump (the product of the strides so "
+                                f"far) past 10^60 or below 10^-60: not supported", item.pos)
+        read_as = None if sizes_only else self.reading(worked.layer)
         return Row(
             index=index,
             text=item.text,
@@ -357,17 +384,24 @@ class Engine:
             buffers=effect.buffers,
             macs=effect.macs,
             memory_bytes=effect.output.elements * self.bytes_per_value,
-            fit="non-integer" if worked.fit_warnings else "exact",
+            fit="exact" if worked.fits else "non-integer",
             warnings=worked.reading_warnings + worked.fit_warnings + effect.warnings,
             padding=effect.padding,
             exact_output=worked.exact_output,
-            explanation=(f"read as: {worked.read_as}", *worked.layer.explain(tensor, effect),
-                         *rf_lines(before, effect, field)) if self.settings.explain else (),
+            explanation=(f"read as: {read_as}", *worked.layer.explain(tensor, effect),
+                         *rf_lines(before, effect, field)) if self.settings.explain and not sizes_only else (),
             input=tensor,
             layer=worked.layer,
             pos=item.pos,
-            read_as=worked.read_as,
+            read_as=read_as,
         )
+
+    def reading(self, layer) -> str:
+        """``layer.read_as()``, formatted once per built layer (a repeated block shares them)."""
+        text = self.reading_cache.get(id(layer))
+        if text is None:
+            text = self.reading_cache[id(layer)] = layer.read_as()
+        return text
 
     def check_layer_count(self, count: int, pos: int) -> None:
         if count > self.settings.max_layers:
@@ -393,7 +427,7 @@ class Engine:
             hint = f" - did you mean '{guess}{item.text[len(item.name):]}'?" if guess else ""
             raise self.fail(f"unknown layer '{item.text}'{hint}", item.pos)
         try:
-            args = Args(options_of(item), tensor.rank, kind)
+            args = self.args(item, tensor.rank, kind)
             built = kind.build(args, tensor, context or Context(tensor, tensor)) if kind.context \
                 else kind.build(args, tensor)
             effect = built.effect(tensor)
@@ -402,10 +436,20 @@ class Engine:
         if effect.output.channels > MAX_SIZE or any(n > MAX_SIZE for n in effect.output.spatial):
             raise self.fail(f"'{item.text}' gives an output of {format_dims(effect.output.dims('chw'))}: "
                             f"sizes above 10^60 are not supported", item.pos)
-        worked = WorkedLayer(built, effect, tuple(self.fit_warnings(effect, tensor)),
-                             tuple(w.exact_output for w in effect.windows) or None, built.read_as(), tuple(args.notes))
+        fits = all(window.fits for window in effect.windows)
+        # The messages (with the fixes that fit) are the costly part of a misfit: not for sizes only.
+        fit_warnings = () if fits or self.settings.sizes_only else tuple(self.fit_warnings(effect, tensor))
+        worked = WorkedLayer(built, effect, fits, fit_warnings,
+                             tuple(w.exact_output for w in effect.windows) or None, tuple(args.notes))
         self.layer_cache[key] = worked
         return worked
+
+    def args(self, item: Layer, rank: int, kind) -> Args:
+        key = (item.text.lower(), rank)
+        args = self.args_cache.get(key)
+        if args is None:
+            args = self.args_cache[key] = Args(options_of(item), rank, kind)
+        return args
 
     @staticmethod
     def moved_field(field: Field, effect: Effect, output: Tensor) -> Field:
@@ -420,8 +464,6 @@ class Engine:
     @staticmethod
     def fit_warnings(effect: Effect, tensor: Tensor) -> list[str]:
         """One message per distinct misfit, naming its axes (``H and W: ...``)."""
-        if all(window.fits for window in effect.windows):
-            return []
         names = AXIS_NAMES.get(tensor.rank, ())
         by_message: dict[str, list[str]] = {}
         for axis, window in zip(names, effect.windows):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import replace
-
 from . import __version__
 from .constructs import CONSTRUCTS
 from .engine import Analysis, Row
@@ -155,7 +153,7 @@ class TorchExporter:
         while name in self.classes.values():
             name = f"{base}_{sum(n.startswith(base) for n in self.classes.values()) + 1}"
         self.classes[key] = name
-        inner = replace(row, call=False)
+        inner = row._replace(call=False)
         items = [self.expression(inner, 3)] if CONSTRUCTS[inner.kind].TORCH_CLASS else \
             [self.expression(child, 3) for child in inner.children]
         self.class_code.append(

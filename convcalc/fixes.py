@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
-from .engine import Settings, analyse
+from .engine import Engine, Settings
 from .errors import SpecError
 from .syntax import Document
 from .tensor import Tensor
@@ -19,8 +19,7 @@ SEARCH_SPAN = 256
 SEARCH_BUDGET = 20_000
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     below: Tensor | None
     above: Tensor | None
     span: int  # how far each way was searched
@@ -37,50 +36,48 @@ def fitting_inputs(document: Document, tensor: Tensor, layers: int, max_layers: 
     # Sizes of many digits make each layer's arithmetic slower: they count as more layers.
     cost = max(layers, 1) * max(1, max(tensor.spatial).bit_length() // 64)
     span = min(SEARCH_SPAN, SEARCH_BUDGET // (2 * cost * (1 if square else tensor.rank)))
-    settings = Settings(strict=True, max_layers=max_layers, fields=False)
+    # One engine for every candidate: what it reads of each item once (its options) it keeps.
+    strict = Engine(document, Settings(strict=True, max_layers=max_layers, sizes_only=True))
     if square:
         size = tensor.spatial[0]
         below, above = (
-            next((at for at in (replace(tensor, spatial=(n,) * tensor.rank) for n in sizes)
-                  if fits(document, at, settings)), None)
+            next((at for at in (tensor._replace(spatial=(n,) * tensor.rank) for n in sizes) if fits(strict, at)), None)
             for sizes in (range(size - 1, max(size - span, 0), -1), range(size + 1, size + span + 1)))
         return Fit(below, above, span)
-    return Fit(*search_each_axis(document, tensor, span, max_layers), span)
+    lenient = Engine(document, Settings(max_layers=max_layers, sizes_only=True))
+    return Fit(*search_each_axis(strict, lenient, tensor, span), span)
 
 
-def fits(document: Document, tensor: Tensor, settings: Settings) -> bool:
+def fits(strict: Engine, tensor: Tensor) -> bool:
     try:
-        analyse(document, tensor, settings)
+        strict.run(tensor)
     except SpecError:
         return False
     return True
 
 
-def search_each_axis(document: Document, tensor: Tensor, span: int, max_layers: int):
+def search_each_axis(strict: Engine, lenient: Engine, tensor: Tensor, span: int):
     """For non-square inputs: the nearest fitting size along each axis on its own."""
     found = []
     for direction in (-1, 1):
         spatial = []
         for axis, size in enumerate(tensor.spatial):
             candidates = (size + direction * step for step in range(1, span + 1))
-            n = next((n for n in candidates
-                      if n >= 1 and fits_axis(document, with_axis(tensor, axis, n), axis, max_layers)), None)
+            n = next((n for n in candidates if n >= 1 and fits_axis(lenient, with_axis(tensor, axis, n), axis)), None)
             spatial.append(n)
-        candidate = replace(tensor, spatial=tuple(spatial)) if None not in spatial else None
-        whole = candidate is not None and fits(document, candidate, Settings(strict=True, max_layers=max_layers,
-                                                                               fields=False))
-        found.append(candidate if whole else None)
+        candidate = tensor._replace(spatial=tuple(spatial)) if None not in spatial else None
+        found.append(candidate if candidate is not None and fits(strict, candidate) else None)
     return found[0], found[1]
 
 
 def with_axis(tensor: Tensor, axis: int, size: int) -> Tensor:
-    return replace(tensor, spatial=tensor.spatial[:axis] + (size,) + tensor.spatial[axis + 1:])
+    return tensor._replace(spatial=tensor.spatial[:axis] + (size,) + tensor.spatial[axis + 1:])
 
 
-def fits_axis(document: Document, tensor: Tensor, axis: int, max_layers: int) -> bool:
+def fits_axis(lenient: Engine, tensor: Tensor, axis: int) -> bool:
     """Every layer's window fits along ``axis`` (other axes may still misfit)."""
     try:
-        analysis = analyse(document, tensor, Settings(max_layers=max_layers, fields=False))
+        analysis = lenient.run(tensor)
     except SpecError:
         return False
     return all(leaf.exact_output is None or leaf.exact_output[axis].denominator == 1 for leaf in analysis.leaves())

@@ -5,8 +5,8 @@ Everything here is exact: sizes are ints, ratios are Fractions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 
 def ratio(numerator: int, denominator: int) -> Fraction | int:
@@ -30,8 +30,7 @@ def format_fraction(value: Fraction | int) -> str:
     return f"{value} (~{float(value):.2f})"
 
 
-@dataclass(frozen=True)
-class AxisStep:
+class AxisStep(NamedTuple):
     """How one layer moves the receptive field along one axis (Araujo et al., Distill 2019).
 
     In units of the incoming jump j: the field grows by ``grow * j``, its centre
@@ -42,14 +41,13 @@ class AxisStep:
     shift: Fraction | int
     scale: Fraction | int
     # How the growth reads in the layer's own numbers, "(11-1)" or "(3-1)*2", for --explain.
-    grow_text: str = field(default="", compare=False)
+    grow_text: str = ""
 
 
 IDENTITY_STEP = AxisStep(0, 0, 1)
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """A kernel sliding along one axis of size ``size`` (conv or pooling)."""
 
     size: int
@@ -71,8 +69,9 @@ class Window:
         return self.size + self.pad_low + self.pad_high - self.span
 
     @property
-    def exact_output(self) -> Fraction:
-        return ratio(self.numerator, self.stride) + 1
+    def exact_output(self) -> Fraction | int:
+        # (N + S)/S rather than N/S + 1: one Fraction made, not three (a misfit's arithmetic).
+        return ratio(self.numerator + self.stride, self.stride)
 
     @property
     def fits(self) -> bool:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .engine import Analysis, Settings, analyse
+from .engine import MAX_LAYERS, Analysis, Settings, analyse
 from .errors import SpecError
 from .sources import input_tensor, load_document
 from .syntax import Document
@@ -37,7 +37,7 @@ class Options:
     __slots__ = ("input", "layout", "batch", "dtype", "strict", "explain", "max_layers", "convention")
 
     def __init__(self, input: str | None = None, layout: str = "chw", batch: int = 1, dtype: str = "float32",
-                 strict: bool = False, explain: bool = False, max_layers: int = Settings.max_layers,
+                 strict: bool = False, explain: bool = False, max_layers: int = MAX_LAYERS,
                  convention: str = "torchvision"):
         self.input = input  # --input in ``layout`` order; None: the file's input line, else the default
         self.layout = layout

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..units import short_fraction
 
 
@@ -32,13 +30,13 @@ def merge_fields(fields: list, output, names: list[str]) -> tuple[object, list[s
         warnings.append(f"branches are not aligned: their field centres differ by {short_fraction(spread)} input pixels "
                         f"({shown}), so the sum mixes features of shifted windows")
     positions = output.spatial or fields[0].positions
-    return replace(fields[0], size=tuple(size), jump=tuple(jump), start=tuple(start), positions=positions), warnings
+    return fields[0]._replace(size=tuple(size), jump=tuple(jump), start=tuple(start), positions=positions), warnings
 
 
 def training_only(row):
     """The row and every row inside it marked as run in training only (``aux``)."""
-    return replace(row, training_only=True, children=tuple(training_only(r) for r in row.children),
-                   branches=tuple(tuple(training_only(r) for r in branch) for branch in row.branches))
+    return row._replace(training_only=True, children=tuple(training_only(r) for r in row.children),
+                    branches=tuple(tuple(training_only(r) for r in branch) for branch in row.branches))
 
 
 def concatenated(engine, item, outputs: list, name: str):
@@ -48,7 +46,7 @@ def concatenated(engine, item, outputs: list, name: str):
         shapes = ", ".join(f"branch {n}: {dims_text(out)}" for n, out in enumerate(outputs, 1))
         raise engine.fail(f"{name}(...) branches must keep the same spatial size to be concatenated; {shapes}",
                           item.pos)
-    return replace(outputs[0], channels=sum(out.channels for out in outputs))
+    return outputs[0]._replace(channels=sum(out.channels for out in outputs))
 
 
 def channels_line(outputs: list, output) -> str:

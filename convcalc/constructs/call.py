@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 KIND = "block"
 BRANCHES = False  # written name(numbers): the grammar's own call form
 TORCH_CLASS = None  # a class of its own per distinct use, an nn.Sequential of the rows
@@ -30,7 +28,7 @@ def run(engine, item, tensor, field, scope, index):
         raise engine.fail(f"block '{item.name}' takes {len(definition.params)} argument(s) ({wanted}), "
                           f"got {len(item.args)}", item.pos)
     values = dict(zip(definition.params, (engine.number(a, scope) for a in item.args)))
-    inner = replace(scope, values=values, calls=scope.calls + (item.name,))
+    inner = scope._replace(values=values, calls=scope.calls + (item.name,))
     # Inside the block, positions point into the file that defines it (a used file's, maybe).
     outer, engine.origin = engine.origin, engine.origin_of(definition)
     try:
@@ -43,9 +41,9 @@ def called(engine, item, body, tensor, field, scope, inner, index):
     if len(body.items) == 1 and hasattr(body.items[0], "construct"):
         # A block that is one res/cat/repeat is shown as that block, under the call's name.
         row = engine.element(body.items[0], tensor, field, inner, index)
-        return replace(row, text=engine.written(item, scope), call=True)
+        return row._replace(text=engine.written(item, scope), call=True)
     rows, output, field = engine.sequence(body, tensor, field, inner, f"{index}.")
-    return replace(engine.block_result(item, scope, index, KIND, tensor, output, field, children=rows), call=True)
+    return engine.block_result(item, scope, index, KIND, tensor, output, field, children=rows)._replace(call=True)
 
 
 def torch_branches(row) -> list:

@@ -8,8 +8,6 @@ the receptive field (the row notes that it sees the whole input).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .base import dims_text, merge_fields
 
 KIND = "mul"
@@ -46,7 +44,7 @@ def broadcast(shapes):
         if len(wide) > 1:
             return None
         spatial.append(wide.pop() if wide else 1)
-    return replace(first, spatial=tuple(spatial))
+    return first._replace(spatial=tuple(spatial))
 
 
 def whole(tensor) -> bool:
@@ -80,7 +78,7 @@ def run(engine, item, tensor, field, scope, index):
                                   f"output = {factors} (element-wise product"
                                   f"{', size-1 axes broadcast' if broadcasts else ''}) = {dims_text(output)}",
                                   "the product itself counts 0 MACs (torchvision's convention)", *notes])
-    return replace(row, notes=notes)
+    return row._replace(notes=notes)
 
 
 def torch_branches(row) -> list:

@@ -4,8 +4,6 @@ head's params, MACs and memory count in the totals; its output is listed in JSON
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .base import dims_text
 
 KIND = "side"
@@ -41,7 +39,7 @@ def head(engine, item, tensor, field, scope, index, kind: str, what: str, counte
         f"{what} output {dims_text(out)}", f"the main path continues from its input {dims_text(tensor)}, "
         "its receptive field unchanged", f"params, MACs, memory = sums over its {layers} layers; {counted}"],
         sums_line=False)
-    return replace(row, head_output=out)
+    return row._replace(head_output=out)
 
 
 def run(engine, item, tensor, field, scope, index):

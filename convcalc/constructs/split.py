@@ -3,8 +3,6 @@ slice i, the outputs concatenated on channels (ShuffleNetV2's unit)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .base import channels_line, concatenated, dims_text, merge_fields
 
 KIND = "split"
@@ -32,7 +30,7 @@ def run(engine, item, tensor, field, scope, index):
     if tensor.channels % count:
         raise engine.fail(f"split(...) cuts the channels into {count} equal slices, one per branch, but "
                           f"{tensor.channels} channels ({dims_text(tensor)}) do not divide by {count}", item.pos)
-    part = replace(tensor, channels=tensor.channels // count)
+    part = tensor._replace(channels=tensor.channels // count)
     inner = engine.branch_scope(scope, tensor)
     results = [engine.sequence(branch, part, field, inner, f"{index}.{n}.")
                for n, branch in enumerate(item.branches, 1)]

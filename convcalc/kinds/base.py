@@ -10,7 +10,7 @@ item; the engine turns that into a positioned SpecError. They never see the pars
 from __future__ import annotations
 
 from collections import namedtuple
-from dataclasses import dataclass
+from typing import NamedTuple
 from fractions import Fraction
 from typing import Callable
 
@@ -87,8 +87,7 @@ class OptionError(Exception):
         self.at = at
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(NamedTuple):
     """What a layer does to one input: the numbers the engine reports for it."""
 
     output: Tensor
@@ -153,6 +152,7 @@ class Args:
                 raise OptionError(f"option '{arg.tag}' given twice in '{item.text}'", arg.pos)
             self.by_tag[arg.tag] = arg
         self.values: dict[str, tuple] = {arg.tag: arg.values for arg in item.args}
+        self.read: dict[tuple, tuple[int, ...]] = {}  # axes() answers, by (tag, default, minimum)
         self.channels: int | None = None
         # How the item could also have been read: warnings for its row.
         self.notes: list[str] = []
@@ -266,7 +266,17 @@ class Args:
         return OptionError(message, at) if at is not None else self.error(message, tag)
 
     def axes(self, tag: str, default: int | tuple[int, ...] | None, minimum: int) -> tuple[int, ...]:
-        """One whole number per spatial axis from ``tag`` (broadcast from a single value)."""
+        """One whole number per spatial axis from ``tag`` (broadcast from a single value).
+
+        Read once per Args: the engine keeps an item's Args for every input it meets (the fit
+        search builds each layer at dozens of inputs), and the answer depends on the text only."""
+        key = (tag, default, minimum)
+        numbers = self.read.get(key)
+        if numbers is None:
+            numbers = self.read[key] = self.checked_axes(tag, default, minimum)
+        return numbers
+
+    def checked_axes(self, tag: str, default: int | tuple[int, ...] | None, minimum: int) -> tuple[int, ...]:
         if tag not in self.values:
             if default is None:
                 raise self.error(f"'{self.item.name}' needs a size, e.g. {self.item.name}3")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from fractions import Fraction
 from math import gcd
 
@@ -41,8 +41,7 @@ def asymmetric_warning(padding) -> tuple[str, ...]:
     return (f"asymmetric 'same' padding ({', '.join(shown)}): PyTorch needs an explicit F.pad for this",)
 
 
-@dataclass(frozen=True)
-class Conv:
+class Conv(NamedTuple):
     """Cross-correlation with ``groups``; ``dw`` is the case groups = input channels."""
 
     kernel: tuple[int, ...]
@@ -52,7 +51,7 @@ class Conv:
     groups: int
     out_channels: int
     bias: bool
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     @classmethod
     def build(cls, args: Args, tensor: Tensor, depthwise: bool = False) -> "Conv":
@@ -128,8 +127,7 @@ def build_depthwise(args: Args, tensor: Tensor) -> Conv:
     return Conv.build(args, tensor, depthwise=True)
 
 
-@dataclass(frozen=True)
-class TransposedConv:
+class TransposedConv(NamedTuple):
     """Transposed convolution: out = (W-1)S - 2P + D(K-1) + 1 + output padding (PyTorch)."""
 
     kernel: tuple[int, ...]
@@ -140,7 +138,7 @@ class TransposedConv:
     groups: int
     out_channels: int
     bias: bool
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     @classmethod
     def build(cls, args: Args, tensor: Tensor) -> "TransposedConv":

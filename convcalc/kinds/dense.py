@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..tensor import Tensor
 from .base import GLOBAL, Args, Effect, Kind, no_costs, weight_costs
 
 
-@dataclass(frozen=True)
-class Linear:
+class Linear(NamedTuple):
     """Fully connected; flattens its input first (C*H*W features)."""
 
     out_features: int
     bias: bool
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         features = tensor.elements
@@ -47,9 +46,8 @@ def build_linear(args: Args, tensor: Tensor) -> Linear:
     return Linear(args.scalar("", None, minimum=1), not args.has("nb"), args)
 
 
-@dataclass(frozen=True)
-class Flatten:
-    args: Args = field(compare=False, repr=False)
+class Flatten(NamedTuple):
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=Tensor(tensor.elements, ()))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..tensor import Tensor
 from .base import Args, Effect, Kind, require_spatial
 
 
-@dataclass(frozen=True)
-class Norm:
+class Norm(NamedTuple):
     """``affine`` scale and shift are 2C parameters; running mean and variance 2C buffers.
 
     PyTorch also keeps a one-number ``num_batches_tracked`` counter per BatchNorm;
@@ -20,7 +19,7 @@ class Norm:
     affine: bool
     running_stats: bool
     groups: int  # gn's groups; lrn's size
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         if self.name == "gn" and tensor.channels % self.groups:

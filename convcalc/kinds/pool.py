@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from math import gcd
 
 from ..geometry import AxisStep, Window, ratio
@@ -12,8 +12,7 @@ from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_wi
 from .conv import resolve_padding
 
 
-@dataclass(frozen=True)
-class Pool:
+class Pool(NamedTuple):
     """Max or average pooling; stride defaults to the kernel, ``ceil`` rounds up like PyTorch."""
 
     mode: str  # "max" or "avg"
@@ -22,7 +21,7 @@ class Pool:
     padding: tuple[tuple[int, int], ...]
     dilation: tuple[int, ...]
     ceil: bool
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     @classmethod
     def build(cls, args: Args, tensor: Tensor, mode: str) -> "Pool":
@@ -88,10 +87,9 @@ class Pool:
                 f"{self.mode} pooling: no parameters; MACs not counted (torchvision convention)"]
 
 
-@dataclass(frozen=True)
-class GlobalPool:
+class GlobalPool(NamedTuple):
     mode: str
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         require_spatial(self.args, tensor)
@@ -108,13 +106,12 @@ class GlobalPool:
                 "no parameters, MACs not counted"]
 
 
-@dataclass(frozen=True)
-class AdaptivePool:
+class AdaptivePool(NamedTuple):
     """PyTorch's adaptive pooling: window i spans floor(iW/O) .. ceil((i+1)W/O)."""
 
     mode: str
     output_size: tuple[int, ...]
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         require_spatial(self.args, tensor)

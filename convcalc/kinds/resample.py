@@ -9,7 +9,7 @@ a reshape mixes positions, so its output sees the whole input (like fc).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..geometry import AxisStep, ratio
 from ..tensor import Tensor, format_dims
@@ -33,13 +33,12 @@ def mode_text(mode: str, rank: int) -> str:
     return "nearest" if mode == "nearest" else f"{LINEAR_MODES[rank]} (align_corners=False)"
 
 
-@dataclass(frozen=True)
-class Upsample:
+class Upsample(NamedTuple):
     """``up2``, ``up2bilinear``, ``up2x1``: nn.Upsample by a whole scale factor per axis."""
 
     scale: tuple[int, ...]
     mode: str
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=Tensor(tensor.channels, tuple(n * s for n, s in zip(tensor.spatial, self.scale))),
@@ -64,15 +63,14 @@ def build_up(args: Args, tensor: Tensor) -> Upsample:
     return Upsample(args.axes("", None, minimum=1), interpolation(args, "nearest"), args)
 
 
-@dataclass(frozen=True)
-class Resize:
+class Resize(NamedTuple):
     """``resize28x28``, ``resize`` (to the enclosing branch construct's input size), ``resizeinput``
     (to the network input's size): F.interpolate(size=...), bilinear unless ``nearest``."""
 
     size: tuple[int, ...]
     mode: str
     target: str  # "" (written), "branch" or "input": where the size came from
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=Tensor(tensor.channels, self.size),
@@ -107,13 +105,12 @@ def build_resize(args: Args, tensor: Tensor, context: Context) -> Resize:
     return Resize(target.spatial, mode, "input" if args.has("input") else "branch", args)
 
 
-@dataclass(frozen=True)
-class CenterCrop:
+class CenterCrop(NamedTuple):
     """``crop28x28``: the centre H x W of the input (U-Net's skips); the offset on each axis is
     (size - crop) // 2, the extra position of an odd difference cut at the end."""
 
     size: tuple[int, ...]
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         if any(c > n for c, n in zip(self.size, tensor.spatial)):
@@ -141,13 +138,12 @@ def build_crop(args: Args, tensor: Tensor) -> CenterCrop:
     return CenterCrop(args.axes("", None, minimum=1), args)
 
 
-@dataclass(frozen=True)
-class Reshape:
+class Reshape(NamedTuple):
     """``reshape256x7x7``: the same elements in a new shape (C, then spatial sizes; one number: a
     flat vector). Every output position may hold any input value: the field is the whole input."""
 
     shape: tuple[int, ...]
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         wanted = product(self.shape)

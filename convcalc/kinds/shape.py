@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from fractions import Fraction
 
 from ..geometry import AxisStep
@@ -10,8 +10,7 @@ from ..tensor import Tensor
 from .base import Args, Effect, Kind, axis_lines, decimal_text, folded, no_costs, require_spatial, torch_pads
 
 
-@dataclass(frozen=True)
-class Elementwise:
+class Elementwise(NamedTuple):
     """Shape kept, no parameters, no multiply-adds (torchvision's convention).
 
     ``value`` is lrelu's negative slope or dropout's probability (None for the others).
@@ -20,7 +19,7 @@ class Elementwise:
     name: str
     torch: str  # its PyTorch module, with "{value}" for the value
     value: Fraction | None
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=tensor)
@@ -59,12 +58,11 @@ def elementwise(names: tuple[str, ...], torch: str, summary: str, hooked: bool =
     return Kind(names, build, costs, sizes=value is not None, summary=summary)
 
 
-@dataclass(frozen=True)
-class ZeroPad:
+class ZeroPad(NamedTuple):
     """``pad2``: zeros added on both sides of every spatial axis (15x15 -> 19x19)."""
 
     padding: tuple[int, ...]
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(
@@ -111,13 +109,12 @@ KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class ChannelShuffle:
+class ChannelShuffle(NamedTuple):
     """``shuffle2``: ShuffleNet's channel shuffle (nn.ChannelShuffle): the channels, read as
     groups x (C/groups), transposed; shape kept, no parameters."""
 
     groups: int
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         if tensor.channels % self.groups:
@@ -142,12 +139,11 @@ def build_shuffle(args: Args, tensor: Tensor) -> ChannelShuffle:
     return ChannelShuffle(args.scalar("", None, minimum=1), args)
 
 
-@dataclass(frozen=True)
-class LayerScale:
+class LayerScale(NamedTuple):
     """``scale``: one learnable multiplier per channel (ConvNeXt's layer_scale): C parameters;
     the products are elementwise, so no MACs under torchvision's rule."""
 
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=tensor, params=tensor.channels)
@@ -163,13 +159,12 @@ class LayerScale:
                 "MACs not counted (elementwise product)"]
 
 
-@dataclass(frozen=True)
-class StochasticDepth:
+class StochasticDepth(NamedTuple):
     """``sd0.1`` / ``droppath0.1``: torchvision.ops.StochasticDepth(p, "row"): in training a whole
     sample's branch is dropped with probability p; identity at inference."""
 
     p: Fraction
-    args: Args = field(compare=False, repr=False)
+    args: Args
 
     def effect(self, tensor: Tensor) -> Effect:
         return Effect(output=tensor)

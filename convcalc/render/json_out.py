@@ -36,17 +36,30 @@ SCHEMA_VERSION = 1
 
 
 def field_json(field: Field) -> dict:
+    jump = [plain(v) for v in field.jump]
     return {
         "size": [plain(v) for v in field.size],
-        "jump": [plain(v) for v in field.jump],
+        "jump": jump,
         "start": [plain(v) for v in field.start],
         "effective_padding": [plain(v) for v in field.effective_padding()],
-        "effective_stride": [plain(v) for v in field.jump],
+        "effective_stride": jump[:],
     }
 
 
 def row_json(row: Row, layout: str) -> dict:
-    """A layer's numbers; a block's also nest its rows (``children`` or ``branches``)."""
+    """A layer's numbers; a block's also nest its rows (``children`` or ``branches``).
+
+    Built from the leaves up: a block's stored activations and biases are the sums over the rows
+    it holds (as counts.py defines them: sums over its layers), read from their documents, so
+    that a network nested five deep costs one pass, not one per level."""
+    children = [row_json(child, layout) for child in row.children]
+    branches = [[row_json(r, layout) for r in branch] for branch in row.branches]
+    if children or branches:
+        inner = children + [document for branch in branches for document in branch]
+        stored = sum(document["stored_activations"] for document in inner)
+        biases = sum(document["biases"] for document in inner)
+    else:
+        stored, biases = counts.stored_activations(row), counts.biases(row)
     document = {
         "index": row.index,
         "layer": row.text,
@@ -72,19 +85,19 @@ def row_json(row: Row, layout: str) -> dict:
         document["head_output"] = list(row.head_output.dims(layout))
     # The numbers courses ask for (counts.py): element counts, weights vs biases.
     document["activations"] = counts.activations(row)
-    document["stored_activations"] = counts.stored_activations(row)
-    document["weights"] = counts.weights(row)
-    document["biases"] = counts.biases(row)
+    document["stored_activations"] = stored
+    document["weights"] = row.params - biases  # counts.weights
+    document["biases"] = biases
     document["whole_input"] = counts.whole_input(row)
     keras = counts.keras_shape(document["output"], layout)
     if keras is not None:
         document["keras_output"] = list(keras)
     if row.explanation:
         document["explain"] = list(row.explanation)
-    if row.children:
-        document["children"] = [row_json(child, layout) for child in row.children]
-    if row.branches:
-        document["branches"] = [[row_json(r, layout) for r in branch] for branch in row.branches]
+    if children:
+        document["children"] = children
+    if branches:
+        document["branches"] = branches
     return document
 
 
