@@ -97,8 +97,6 @@ class Row(NamedTuple):
     # True when the row stands for a use of a named block, ``bottleneck(64, 256)``.
     call: bool = False
     pos: int = 0  # where the layer is written in the spec
-    # How a layer's item was read, every value spelled out (kinds' read_as); None for blocks.
-    read_as: str | None = None
     # A side or aux head's own output (the row's ``output`` is the main path, which goes on from
     # the head's input); None for every other row.
     head_output: Tensor | None = None
@@ -107,6 +105,12 @@ class Row(NamedTuple):
     training_only: bool = False
     # Remarks that are not warnings (a gate that sees the whole input).
     notes: tuple[str, ...] = ()
+
+    @property
+    def read_as(self) -> str | None:
+        """How a layer's item was read, every value spelled out (kinds' read_as); None for blocks.
+        Formatted when asked for: an analysis (a fit search candidate, a batch line) may never be."""
+        return self.layer.read_as() if self.layer is not None else None
 
     @property
     def is_block(self) -> bool:
@@ -207,17 +211,22 @@ class Settings(NamedTuple):
     max_layers: int = MAX_LAYERS
     # True: shapes and fits only, for the fit search, which analyses a network at many inputs:
     # the receptive field stays as it was (exact field fractions cost most of the time in
-    # strided tconv chains), and rows carry no reading (read_as) and no explanation.
+    # strided tconv chains), and rows carry no explanation.
     sizes_only: bool = False
 
 
 class WorkedLayer(NamedTuple):
+    """A layer item at one input: its row's numbers but for where it stands (index, field)."""
+
     layer: object  # the built kind object
     effect: Effect
     fits: bool  # every window fits its input evenly
     fit_warnings: tuple[str, ...]  # why not, one per distinct misfit (none with sizes only)
     exact_output: tuple | None
-    reading_warnings: tuple[str, ...]  # where the item could also have been read another way
+    # The row's warnings: where the item could also have been read another way, the misfits, the kind's.
+    warnings: tuple[str, ...]
+    memory_bytes: int
+    rescales: bool  # some axis's jump changes (a stride, an upsampling): its bounds are checked
 
 
 class Scope(NamedTuple):
@@ -248,8 +257,6 @@ class Engine:
         # An item's options as its kind reads them depend on its text and the input's rank only:
         # read once, however many inputs (the fit search) or block uses it meets.
         self.args_cache: dict[tuple[str, int], Args] = {}
-        # id(built layer) -> read_as(); layer_cache keeps every built layer alive, so ids stay theirs.
-        self.reading_cache: dict[int, str] = {}
         # (id(item), block arguments) -> the item with them filled in; the document keeps its items.
         self.filled_cache: dict[tuple, Layer] = {}
         self.layer_count = 0
@@ -355,25 +362,21 @@ class Engine:
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int,
               scope: Scope | None = None) -> Row:
+        # The path every layer of every analysis takes: written for speed (issue 14), the work
+        # that depends only on the item and its input done once, in worked_layer.
         self.layer_count += 1
         if self.layer_count > self.settings.max_layers:
             self.check_layer_count(self.layer_count, use_pos)
         worked = self.worked_layer(item, tensor, scope)
         effect = worked.effect
-        sizes_only = self.settings.sizes_only
-        if not worked.fits and self.settings.strict:
+        settings = self.settings
+        if not worked.fits and settings.strict:
             # The fit search (sizes only) wants to know that a candidate fails, not why.
-            why = "" if sizes_only else f": {worked.fit_warnings[0]}"
+            why = "" if settings.sizes_only else f": {worked.fit_warnings[0]}"
             raise self.fail(f"'{item.text}' does not fit its input evenly (--strict){why}", item.pos)
         before = field
-        if not sizes_only:
-            field = self.moved_field(field, effect, effect.output)
-            if effect.rf is not None and any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
-                # Strides multiply the jump (transposed convs divide it): unbounded, the exact
-                # fractions would take megabytes and could not be printed.
-                raise self.fail(f"'{item.text}' takes the receptive field's jump (the product of the strides so "
-                                f"far) past 10^60 or below 10^-60: not supported", item.pos)
-        read_as = None if sizes_only else self.reading(worked.layer)
+        if not settings.sizes_only:
+            field = self.moved_field(item, field, effect, worked.rescales)
         return Row(
             index=index,
             text=item.text,
@@ -383,25 +386,17 @@ class Engine:
             params=effect.params,
             buffers=effect.buffers,
             macs=effect.macs,
-            memory_bytes=effect.output.elements * self.bytes_per_value,
+            memory_bytes=worked.memory_bytes,
             fit="exact" if worked.fits else "non-integer",
-            warnings=worked.reading_warnings + worked.fit_warnings + effect.warnings,
+            warnings=worked.warnings,
             padding=effect.padding,
             exact_output=worked.exact_output,
-            explanation=(f"read as: {read_as}", *worked.layer.explain(tensor, effect),
-                         *rf_lines(before, effect, field)) if self.settings.explain and not sizes_only else (),
+            explanation=(f"read as: {worked.layer.read_as()}", *worked.layer.explain(tensor, effect),
+                         *rf_lines(before, effect, field)) if settings.explain and not settings.sizes_only else (),
             input=tensor,
             layer=worked.layer,
             pos=item.pos,
-            read_as=read_as,
         )
-
-    def reading(self, layer) -> str:
-        """``layer.read_as()``, formatted once per built layer (a repeated block shares them)."""
-        text = self.reading_cache.get(id(layer))
-        if text is None:
-            text = self.reading_cache[id(layer)] = layer.read_as()
-        return text
 
     def check_layer_count(self, count: int, pos: int) -> None:
         if count > self.settings.max_layers:
@@ -415,7 +410,7 @@ class Engine:
         kind = KINDS.get(item.name)
         context = Context(scope.branch_input, scope.network_input) if kind is not None and kind.context \
             and scope is not None else None
-        key = (item.text.lower(), tensor, context)
+        key = (item.text, tensor, context)
         cached = self.layer_cache.get(key)
         if cached is not None:
             return cached
@@ -433,32 +428,44 @@ class Engine:
             effect = built.effect(tensor)
         except OptionError as error:
             raise self.fail(error.message, item.pos + error.at) from None
-        if effect.output.channels > MAX_SIZE or any(n > MAX_SIZE for n in effect.output.spatial):
-            raise self.fail(f"'{item.text}' gives an output of {format_dims(effect.output.dims('chw'))}: "
+        output = effect.output
+        if output.channels > MAX_SIZE or any(n > MAX_SIZE for n in output.spatial):
+            raise self.fail(f"'{item.text}' gives an output of {format_dims(output.dims('chw'))}: "
                             f"sizes above 10^60 are not supported", item.pos)
-        fits = all(window.fits for window in effect.windows)
+        sliding = effect.sliding
+        fits = sliding is None or sliding.fits
         # The messages (with the fixes that fit) are the costly part of a misfit: not for sizes only.
         fit_warnings = () if fits or self.settings.sizes_only else tuple(self.fit_warnings(effect, tensor))
-        worked = WorkedLayer(built, effect, fits, fit_warnings,
-                             tuple(w.exact_output for w in effect.windows) or None, tuple(args.notes))
+        worked = WorkedLayer(
+            layer=built, effect=effect, fits=fits, fit_warnings=fit_warnings,
+            exact_output=sliding.exact_outputs if sliding is not None else None,
+            warnings=tuple(args.notes) + fit_warnings + effect.warnings,
+            memory_bytes=output.elements * self.bytes_per_value,
+            rescales=isinstance(effect.rf, tuple) and any(step.scale != 1 for step in effect.rf))
         self.layer_cache[key] = worked
         return worked
 
     def args(self, item: Layer, rank: int, kind) -> Args:
-        key = (item.text.lower(), rank)
+        key = (item.text, rank)
         args = self.args_cache.get(key)
         if args is None:
             args = self.args_cache[key] = Args(options_of(item), rank, kind)
         return args
 
-    @staticmethod
-    def moved_field(field: Field, effect: Effect, output: Tensor) -> Field:
-        if effect.rf == GLOBAL:
+    def moved_field(self, item: Layer, field: Field, effect: Effect, rescales: bool) -> Field:
+        rf = effect.rf
+        if rf == GLOBAL:
             field = field.cover_all()
-        elif effect.rf is not None:
-            field = field.advance(effect.rf)
-        if output.spatial and output.spatial != field.positions:
-            field = Field(field.size, field.jump, field.start, output.spatial)
+        elif rf is not None:
+            field = field.advance(rf)
+            if rescales and any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
+                # Strides multiply the jump (transposed convs divide it): unbounded, the exact
+                # fractions would take megabytes and could not be printed.
+                raise self.fail(f"'{item.text}' takes the receptive field's jump (the product of the strides so "
+                                f"far) past 10^60 or below 10^-60: not supported", item.pos)
+        spatial = effect.output.spatial
+        if spatial and spatial != field.positions:
+            field = Field(field.size, field.jump, field.start, spatial)
         return field
 
     @staticmethod

@@ -6,6 +6,7 @@ Everything here is exact: sizes are ints, ratios are Fractions.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -172,6 +173,28 @@ class Window(NamedTuple):
         if self.ceil_dropped():
             return f"{text} -> {self.output} ({self.ceil_drop_text()})"
         return text if self.exact_output == self.output else f"{text} -> {self.output}"
+
+
+class Sliding(NamedTuple):
+    """A kernel sliding over every spatial axis: one Window each, and what the engine reads of them."""
+
+    windows: tuple[Window, ...]
+    outputs: tuple[int, ...]  # PyTorch's output size per axis (< 1 where the kernel does not fit)
+    steps: tuple[AxisStep, ...]  # the receptive-field move per axis
+    fits: bool  # every axis fits evenly
+    exact_outputs: tuple[Fraction | int, ...]  # the unrounded output size per axis
+
+
+# Networks slide the same few kernels over the same few sizes (every 3x3 conv of a stage, every
+# layer of a dense block, each candidate of the fit search twice): worked out once per geometry.
+# Bounded, so that a long batch of varied specs does not grow it without end.
+@lru_cache(maxsize=4096)
+def slide(spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+          padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], ceil: bool = False) -> Sliding:
+    windows = tuple(Window(n, k, s, lo, hi, d, ceil)
+                    for n, k, s, (lo, hi), d in zip(spatial, kernel, stride, padding, dilation))
+    return Sliding(windows, tuple(w.output for w in windows), tuple(w.rf_step() for w in windows),
+                   all(w.fits for w in windows), tuple(w.exact_output for w in windows))
 
 
 def fit_message(window: Window) -> str:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from fractions import Fraction
 from typing import Callable
 
-from ..geometry import AxisStep, Window
+from ..geometry import AxisStep, Sliding, Window
 from ..tensor import AXIS_NAMES, Tensor, format_dims
 
 # Tags that take one value per spatial axis (or one value for all axes).
@@ -96,11 +96,15 @@ class Effect(NamedTuple):
     macs: int = 0
     # Receptive-field move: None = unchanged, GLOBAL, or one AxisStep per axis.
     rf: tuple[AxisStep, ...] | str | None = None
-    # Sliding windows to check for an integer fit, one per axis.
-    windows: tuple[Window, ...] = ()
+    # The kernel's windows (conv, pooling), one per axis: checked for an integer fit.
+    sliding: Sliding | None = None
     # Padding actually used per axis, (low, high); None when the layer has none.
     padding: tuple[tuple[int, int], ...] | None = None
     warnings: tuple[str, ...] = ()
+
+    @property
+    def windows(self) -> tuple[Window, ...]:
+        return self.sliding.windows if self.sliding is not None else ()
 
 
 class Kind:
@@ -342,10 +346,12 @@ def product(values) -> int:
     return result
 
 
-def check_windows(args: Args, tensor: Tensor, windows: tuple[Window, ...]) -> tuple[int, ...]:
+def check_windows(args: Args, tensor: Tensor, sliding: Sliding) -> tuple[int, ...]:
     """Output sizes of the windows; an error naming the numbers when one is below 1."""
-    outputs = tuple(w.output for w in windows)
-    for window, size in zip(windows, outputs):
+    outputs = sliding.outputs
+    if min(outputs) >= 1:
+        return outputs
+    for window, size in zip(sliding.windows, outputs):
         if size < 1:
             raise args.error(
                 f"'{args.item.text}' does not fit its {format_dims(tensor.spatial)} input: "

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from fractions import Fraction
 from math import gcd
 
-from ..geometry import AxisStep, Window, same_padding
+from ..geometry import AxisStep, same_padding, slide
 from ..tensor import Tensor, format_dims
 from .base import (OPTION_WORDS, Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product,
                    require_spatial, symmetric, times, torch_pads, weight_costs)
@@ -70,18 +70,15 @@ class Conv(NamedTuple):
         return cls(kernel, stride, padding, dilation, groups, out_channels, not args.has("nb"), args)
 
     def effect(self, tensor: Tensor) -> Effect:
-        windows = tuple(
-            Window(n, k, s, lo, hi, d)
-            for n, k, s, (lo, hi), d in zip(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation)
-        )
-        out_spatial = check_windows(self.args, tensor, windows)
+        sliding = slide(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation)
+        out_spatial = check_windows(self.args, tensor, sliding)
         weights_per_output = (tensor.channels // self.groups) * product(self.kernel)
         return Effect(
             output=Tensor(self.out_channels, out_spatial),
             params=self.out_channels * weights_per_output + (self.out_channels if self.bias else 0),
             macs=self.out_channels * product(out_spatial) * weights_per_output,
-            rf=tuple(w.rf_step() for w in windows),
-            windows=windows,
+            rf=sliding.steps,
+            sliding=sliding,
             padding=self.padding,
             warnings=asymmetric_warning(self.padding) if self.args.has("psame") else (),
         )

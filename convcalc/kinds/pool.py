@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 from math import gcd
 
-from ..geometry import AxisStep, Window, ratio
+from ..geometry import AxisStep, ratio, slide
 from ..tensor import Tensor, format_dims
 from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, folded, padding_text,
                    product, require_spatial, symmetric, torch_pads)
@@ -44,15 +44,12 @@ class Pool(NamedTuple):
         return cls(mode, kernel, stride, padding, dilation, args.has("ceil"), args)
 
     def effect(self, tensor: Tensor) -> Effect:
-        windows = tuple(
-            Window(n, k, s, lo, hi, d, self.ceil)
-            for n, k, s, (lo, hi), d in zip(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation)
-        )
-        out_spatial = check_windows(self.args, tensor, windows)
+        sliding = slide(tensor.spatial, self.kernel, self.stride, self.padding, self.dilation, self.ceil)
+        out_spatial = check_windows(self.args, tensor, sliding)
         return Effect(
             output=Tensor(tensor.channels, out_spatial),
-            rf=tuple(w.rf_step() for w in windows),
-            windows=windows,
+            rf=sliding.steps,
+            sliding=sliding,
             padding=self.padding,
         )
 
