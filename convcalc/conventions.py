@@ -27,7 +27,10 @@ CAUSES = ("multiply-adds", "bias", "norms", "activations", "pooling", "resamplin
 
 
 class UnsupportedByConvention(Exception):
-    """A layer whose count under a tool's rules convcalc cannot state exactly."""
+    """A layer whose count under a tool's rules convcalc cannot state exactly (``row``: the
+    layer's row, where by_cause found it)."""
+
+    row = None
 
 
 class Refused:
@@ -121,12 +124,19 @@ NOT_REPRODUCED = {
 
 
 def by_cause(analysis: Analysis, convention: Convention) -> dict[str, int]:
+    """The network's operations by cause. Every layer is counted, an aux(...) head's too, so that
+    a layer the rules cannot state is an error wherever it is (raised with its ``row``); a
+    training-only row adds nothing: the tools count a model in eval mode, where it does not run."""
     totals = dict.fromkeys(CAUSES, 0)
     for row in analysis.leaves():
-        if row.training_only:
-            continue  # aux(...): the tools count a model in eval mode, where it does not run
-        for cause, count in convention.counts(row).items():
-            totals[cause] += count
+        try:
+            counts = convention.counts(row)
+        except UnsupportedByConvention as reason:
+            reason.row = row
+            raise
+        if not row.training_only:
+            for cause, count in counts.items():
+                totals[cause] += count
     return totals
 
 

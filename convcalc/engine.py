@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
@@ -110,7 +111,7 @@ class Row(NamedTuple):
     def read_as(self) -> str | None:
         """How a layer's item was read, every value spelled out (kinds' read_as); None for blocks.
         Formatted when asked for: an analysis (a fit search candidate, a batch line) may never be."""
-        return self.layer.read_as() if self.layer is not None else None
+        return reading(self.layer) if self.layer is not None else None
 
     @property
     def is_block(self) -> bool:
@@ -130,6 +131,12 @@ class Row(NamedTuple):
     def leaves(self) -> list["Row"]:
         """The layer rows under this row (itself, for a layer), in forward order."""
         return collect_leaves((self,), [])
+
+
+@lru_cache(maxsize=4096)
+def reading(layer) -> str:
+    """``layer.read_as()``, formatted once: analyses share their built layers (Memo)."""
+    return layer.read_as()
 
 
 def collect_leaves(rows, found: list) -> list:
@@ -242,6 +249,32 @@ class Scope(NamedTuple):
     network_input: Tensor | None = None
 
 
+class Memo(NamedTuple):
+    """What the engine works out once per process and reuses in every analysis: pure functions
+    of an item's text and its input, so that a batch of specs, the fit search's candidates and an
+    API caller's loop share them (bn, relu and a stage's convs recur across designs)."""
+
+    # (text, input, context) -> the layer worked out there, for one bytes-per-value and mode.
+    worked: dict
+    # (text, rank) -> the item's options as its kind reads them (they depend on nothing else).
+    args: dict
+
+
+# Each memo is cleared when it reaches this many entries: bounded memory in a long batch.
+MEMO_ENTRIES = 50_000
+MEMOS: dict[tuple[int, bool], Memo] = {}
+
+
+def memo_for(bytes_per_value: int, sizes_only: bool) -> Memo:
+    """The memo of analyses whose rows agree on memory (batch x dtype) and on what they hold
+    (sizes only: no misfit messages)."""
+    key = (bytes_per_value, sizes_only)
+    memo = MEMOS.get(key)
+    if memo is None:
+        memo = MEMOS[key] = Memo({}, {})
+    return memo
+
+
 class Engine:
     """Walks a document's layers, carrying the tensor and receptive field along; block
     constructs (constructs/*) are walked by their own modules, which call back here."""
@@ -253,10 +286,9 @@ class Engine:
         self.document = document
         self.settings = settings
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
-        self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = {}
-        # An item's options as its kind reads them depend on its text and the input's rank only:
-        # read once, however many inputs (the fit search) or block uses it meets.
-        self.args_cache: dict[tuple[str, int], Args] = {}
+        memo = memo_for(self.bytes_per_value, settings.sizes_only)
+        self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = memo.worked
+        self.args_cache: dict[tuple[str, int], Args] = memo.args
         # (id(item), block arguments) -> the item with them filled in; the document keeps its items.
         self.filled_cache: dict[tuple, Layer] = {}
         self.layer_count = 0
@@ -442,6 +474,8 @@ class Engine:
             warnings=tuple(args.notes) + fit_warnings + effect.warnings,
             memory_bytes=output.elements * self.bytes_per_value,
             rescales=isinstance(effect.rf, tuple) and any(step.scale != 1 for step in effect.rf))
+        if len(self.layer_cache) >= MEMO_ENTRIES:
+            self.layer_cache.clear()
         self.layer_cache[key] = worked
         return worked
 
@@ -449,6 +483,8 @@ class Engine:
         key = (item.text, rank)
         args = self.args_cache.get(key)
         if args is None:
+            if len(self.args_cache) >= MEMO_ENTRIES:
+                self.args_cache.clear()
             args = self.args_cache[key] = Args(options_of(item), rank, kind)
         return args
 

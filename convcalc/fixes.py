@@ -36,7 +36,7 @@ def fitting_inputs(document: Document, tensor: Tensor, layers: int, max_layers: 
     # Sizes of many digits make each layer's arithmetic slower: they count as more layers.
     cost = max(layers, 1) * max(1, max(tensor.spatial).bit_length() // 64)
     span = min(SEARCH_SPAN, SEARCH_BUDGET // (2 * cost * (1 if square else tensor.rank)))
-    # One engine for every candidate: what it reads of each item once (its options) it keeps.
+    # One engine for every candidate (it keeps the block items it filled in).
     strict = Engine(document, Settings(strict=True, max_layers=max_layers, sizes_only=True))
     if square:
         size = tensor.spatial[0]

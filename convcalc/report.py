@@ -127,27 +127,27 @@ class Report:
     def counter(self, name: str | None = None):
         """The convention's per-row counter, checked on every layer first: a layer whose count
         the tool's rules cannot state is an error at that layer, never a silent guess."""
-        from .conventions import CONVENTIONS, UnsupportedByConvention
+        return self.counted(name)[0]
+
+    def counted(self, name: str | None = None) -> tuple:
+        """(the convention, the network's operations under it by cause), every layer checked."""
+        from .conventions import CONVENTIONS, UnsupportedByConvention, by_cause
 
         name = name or self.convention
         if name not in self._checked:
             convention = CONVENTIONS[name]
-            for leaf in self.analysis.leaves():
-                try:
-                    convention.counts(leaf)
-                except UnsupportedByConvention as reason:
-                    raise SpecError(f"--convention {name}: {reason}", self.document.source, leaf.pos,
-                                    self.document.label) from None
-            self._checked[name] = convention
+            try:
+                self._checked[name] = convention, by_cause(self.analysis, convention)
+            except UnsupportedByConvention as reason:
+                raise SpecError(f"--convention {name}: {reason}", self.document.source, reason.row.pos,
+                                self.document.label) from None
         return self._checked[name]
 
     def convention_summary(self, name: str | None = None) -> dict:
         """The total under a counting convention, by cause (``--json`` ``convention``)."""
-        from .conventions import by_cause
-
         name = name or self.convention
-        convention = self.counter(name)
-        causes = by_cause(self.analysis, convention)
+        convention, causes = self.counted(name)
+        causes = dict(causes)  # the caller's own: a report answers to_dict() anew each time
         total = sum(causes.values())
         return {"name": name, "matches": convention.matches, "unit": convention.unit, "rule": convention.rule,
                 "total": total, "flops": total if convention.native_flops else 2 * total, "by_cause": causes}

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from . import conv, dense, norm, pool, resample, shape
 from .base import COSTS, GLOBAL, OPTION_WORDS, Args, Context, Effect, Kind, Option, OptionError, Options
 
@@ -40,5 +38,7 @@ def cheatsheet() -> list[str]:
 
 def suggest(name: str, known=()) -> str | None:
     """The closest known layer (or block) name, for "did you mean".."""
+    import difflib  # only on an error: start-up does not pay for it
+
     matches = difflib.get_close_matches(name, [*KINDS, *known], n=1, cutoff=0.5)
     return matches[0] if matches else None

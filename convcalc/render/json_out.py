@@ -35,13 +35,18 @@ CONVENTIONS = {
 SCHEMA_VERSION = 1
 
 
+def numbers(values) -> list:
+    """Exact numbers for JSON (``plain``), whole ones passed straight through: most are."""
+    return [v if type(v) is int else plain(v) for v in values]
+
+
 def field_json(field: Field) -> dict:
-    jump = [plain(v) for v in field.jump]
+    jump = numbers(field.jump)
     return {
-        "size": [plain(v) for v in field.size],
+        "size": numbers(field.size),
         "jump": jump,
-        "start": [plain(v) for v in field.start],
-        "effective_padding": [plain(v) for v in field.effective_padding()],
+        "start": numbers(field.start),
+        "effective_padding": numbers(field.effective_padding()),
         "effective_stride": jump[:],
     }
 
@@ -74,7 +79,7 @@ def row_json(row: Row, layout: str) -> dict:
         "receptive_field": field_json(row.field),
         "padding": [list(p) for p in row.padding] if row.padding is not None else None,
         "fit": row.fit,
-        "exact_output": [plain(v) for v in row.exact_output] if row.exact_output else None,
+        "exact_output": numbers(row.exact_output) if row.exact_output else None,
         "warnings": list(row.warnings),
     }
     if row.notes:
