@@ -5,18 +5,22 @@ Run: python benchmarks/run.py        (a few minutes on 2 cores)
 
 1. Start-up (issue 14), whole processes, median of 11, run side by side in one loop:
    the floors `python -c "import click"` (JSON) and `python -c "import click, rich.console,
-   rich.table"` (tables), and convcalc as its console script runs it (this checkout's package).
-   Targets: `--json resnet50` <= 1.3x the click floor; the resnet50 table (to a pipe) <= 1.5x
-   the click+rich floor; a small spec's table <= 1.2x it.
-2. The whole-network fit search on resnet50 and densenet121 (in process, CPU time, median of 7).
-   Target: resnet50 <= 5 ms.
-3. Batch throughput through the Python API (convcalc.analyse_many, one process, CPU time).
-   Targets: >= 5,000 ten-layer specs/s, >= 500 resnet50 specs/s.
+   rich.table"` (tables), and convcalc as its console script runs it (this checkout's package,
+   byte-compiled first, as pip compiles an installed one: this environment sets
+   PYTHONDONTWRITEBYTECODE, and compiling every module at start-up would be measured instead).
+   Targets: `--json resnet50` <= 1.3x the click floor; the resnet50 table (to a pipe, and at
+   80 columns) <= 1.5x the click+rich floor; a small spec's table <= 1.2x it.
+2. The whole-network fit search on resnet50 and densenet121 (in process, CPU time, median of 7,
+   each run cold: the engine's memos emptied first, as in a new process). Target: resnet50 <= 5 ms.
+3. Batch throughput through the Python API (convcalc.analyse_many, one process, CPU time, the
+   memos emptied before each run). Every spec differs: 1,000 ten-layer specs with random widths;
+   resnet50 at 40 input sizes. Targets: >= 5,000 ten-layer specs/s, >= 500 resnet50 specs/s.
 4. When torch and torchinfo import: torchinfo.summary on ResNet-50 (torchvision's when installed,
    else the module `convcalc export resnet50` writes), whole process, against convcalc --json.
-5. Engine throughput (parse and analyse, in process) on generated specs of 10^2..10^5 layers: a
-   sequential stack, nested repeats, DenseNet-style concat chains; layers/second and the fitted
-   scaling exponent of time vs layers (1.0 = linear).
+5. Engine throughput (parse and analyse, in process, cold: memos emptied before each run) on
+   generated specs of 10^2..10^5 layers: a sequential stack, nested repeats, DenseNet-style concat
+   chains; layers/second and the fitted scaling exponent of time vs layers (1.0 = linear).
+   Target: >= 200,000 layers/s analysed, exponent <= 1.05.
 """
 
 from __future__ import annotations
@@ -34,24 +38,27 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import convcalc  # noqa: E402
-from convcalc.engine import Settings, analyse  # noqa: E402
+from convcalc.engine import Settings, analyse, forget  # noqa: E402
 from convcalc.syntax import parse_document  # noqa: E402
 from convcalc.tensor import Tensor  # noqa: E402
 
 RUNS = 11
-ENV = {**os.environ, "PYTHONPATH": ROOT, "COLUMNS": "80"}
+# A pipe: the table is 160 columns wide unless COLUMNS says otherwise (the 80-column runs set it).
+ENV = {**{k: v for k, v in os.environ.items() if k != "COLUMNS"}, "PYTHONPATH": ROOT}
+COLUMNS_80 = {**ENV, "COLUMNS": "80"}
 # The console script's own code, without a shell shim in front (pyenv's costs ~100 ms).
 CONVCALC = [sys.executable, "-c", "import sys; from convcalc.cli import main; sys.exit(main())"]
 TEN_LAYERS = "conv3p1x64,bn,relu,conv3p1x64,bn,relu,pool2,conv3p1x128,relu,fc10"
 
 
-def side_by_side(commands: dict[str, list[str]], runs: int = RUNS) -> dict[str, float]:
+def side_by_side(commands: dict[str, list[str]], runs: int = RUNS, environments: dict | None = None) -> dict[str, float]:
     """Median wall time of each command, the commands taking turns so that load hits all alike."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             start = time.perf_counter()
-            subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True, env=ENV)
+            subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True,
+                           env=(environments or {}).get(name, ENV))
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 
@@ -61,14 +68,17 @@ def verdict(value: float, target: float, smaller: bool = True) -> str:
 
 
 def startup() -> float:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(ROOT, "convcalc")], check=True,
+                   stdout=subprocess.DEVNULL)
     t = side_by_side({
         "bare": [sys.executable, "-c", "pass"],
         "click": [sys.executable, "-c", "import click"],
         "rich": [sys.executable, "-c", "import click, rich.console, rich.table"],
         "json": CONVCALC + ["--json", "resnet50"],
         "table": CONVCALC + ["resnet50"],
+        "table80": CONVCALC + ["resnet50"],
         "small": CONVCALC + ["-i", "3x32x32", "conv3x3s1p1x64,relu,pool2,fc10"],
-    })
+    }, environments={"table80": COLUMNS_80})
     print(f"start-up (whole processes, median of {RUNS}, side by side; output to a pipe)")
     print(f"  python -c pass                                 {t['bare'] * 1000:7.1f} ms")
     print(f"  python -c 'import click'          (JSON floor)  {t['click'] * 1000:7.1f} ms   "
@@ -77,6 +87,7 @@ def startup() -> float:
           f"{t['rich'] / t['bare']:4.1f}x bare")
     for name, floor, label, target in (("json", "click", "convcalc --json resnet50      ", 1.3),
                                        ("table", "rich", "convcalc resnet50 (table)     ", 1.5),
+                                       ("table80", "rich", "convcalc resnet50 (80 columns)", 1.5),
                                        ("small", "rich", "convcalc -i 3x32x32 small table", 1.2)):
         ratio = t[name] / t[floor]
         print(f"  {label}                 {t[name] * 1000:7.1f} ms   {ratio:4.2f}x its floor "
@@ -85,8 +96,10 @@ def startup() -> float:
 
 
 def cpu_median(work, runs: int = 7) -> float:
+    """Median CPU time of ``work``, each run cold (the engine's memos emptied, as in a new process)."""
     times = []
     for _ in range(runs):
+        forget()
         start = time.process_time()
         work()
         times.append(time.process_time() - start)
@@ -96,7 +109,7 @@ def cpu_median(work, runs: int = 7) -> float:
 def fit_search() -> None:
     from convcalc.fixes import fitting_inputs
 
-    print("\nwhole-network fit search (in process, CPU time, median of 7)")
+    print("\nwhole-network fit search (in process, CPU time, median of 7, cold)")
     for name in ("resnet50", "densenet121"):
         report = convcalc.analyse(name)
         layers = sum(1 for _ in report.analysis.leaves())
@@ -106,11 +119,20 @@ def fit_search() -> None:
         print(f"  {name:<12} {layers:>4} layers  {seconds * 1000:6.1f} ms {target}")
 
 
+def ten_layer_specs(count: int) -> list[str]:
+    """``count`` different ten-layer specs (TEN_LAYERS with random widths): no two alike."""
+    rng = random.Random(14)
+    return [f"conv3p1x{a},bn,relu,conv3p1x{a},bn,relu,pool2,conv3p1x{b},relu,fc{c}"
+            for a, b, c in ((rng.randint(8, 128), rng.randint(8, 256), rng.randint(2, 1000)) for _ in range(count))]
+
+
 def batch_throughput() -> None:
-    print("\nbatch throughput (convcalc.analyse_many, one process, CPU time, median of 3)")
-    for label, specs, shape, target in (("ten-layer specs", [TEN_LAYERS] * 1000, "3x32x32", 5000),
-                                        ("resnet50 (misfits at 224: fit search)", ["resnet50"] * 40, None, 500),
-                                        ("resnet50 at 3x225x225 (fits)", ["resnet50"] * 40, "3x225x225", 500)):
+    print("\nbatch throughput (convcalc.analyse_many, one process, CPU time, median of 3, cold; every spec differs)")
+    fitting = [{"spec": "resnet50", "input": f"3x{97 + 32 * k}x{97 + 32 * k}"} for k in range(40)]
+    misfitting = [{"spec": "resnet50", "input": f"3x{96 + 32 * k}x{96 + 32 * k}"} for k in range(40)]
+    for label, specs, shape, target in (("ten-layer specs", ten_layer_specs(1000), "3x32x32", 5000),
+                                        ("resnet50 at 40 sizes that fit", fitting, None, 500),
+                                        ("resnet50 at 40 that misfit (fit search)", misfitting, None, 500)):
         seconds = cpu_median(lambda: sum(1 for _ in convcalc.analyse_many(specs, input=shape)), runs=3)
         rate = len(specs) / seconds
         print(f"  {label:<40} {rate:>8,.0f} specs/s (target >= {target:,}: {verdict(rate, target, False)})")
@@ -158,6 +180,7 @@ def measure(spec: str, tensor: Tensor) -> tuple[int, float, float]:
     best_parse = best_analyse = math.inf
     rows = 0
     for _ in range(3):
+        forget()
         start = time.perf_counter()
         document = parse_document(spec)
         parsed = time.perf_counter()

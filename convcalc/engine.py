@@ -13,7 +13,7 @@ from typing import NamedTuple
 from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
-from .geometry import AxisStep, fit_message, ratio
+from .geometry import AxisStep, fit_message, ratio, slide
 from .keras import bare_name
 from .kinds import GLOBAL, KINDS, Args, Context, Effect, Option, OptionError, Options, suggest
 from .syntax import MAX_NESTING, Arg, Call, Document, Layer, Ref, Seq
@@ -265,6 +265,13 @@ MEMO_ENTRIES = 50_000
 MEMOS: dict[tuple[int, bool], Memo] = {}
 
 
+def forget() -> None:
+    """Empty the per-process memos, as in a new process (benchmarks time cold analyses)."""
+    MEMOS.clear()
+    slide.cache_clear()
+    reading.cache_clear()
+
+
 def memo_for(bytes_per_value: int, sizes_only: bool) -> Memo:
     """The memo of analyses whose rows agree on memory (batch x dtype) and on what they hold
     (sizes only: no misfit messages)."""
@@ -289,8 +296,9 @@ class Engine:
         memo = memo_for(self.bytes_per_value, settings.sizes_only)
         self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = memo.worked
         self.args_cache: dict[tuple[str, int], Args] = memo.args
-        # (id(item), block arguments) -> the item with them filled in; the document keeps its items.
-        self.filled_cache: dict[tuple, Layer] = {}
+        # (id(item), block arguments) -> (item, the item with them filled in).
+        self.filled_cache: dict[tuple, tuple] = {}
+        self.written_cache: dict[tuple, tuple] = {}  # likewise, (item, a block's text)
         self.layer_count = 0
         # Blocks open now: block uses, [...], res and cat together. The parser caps each
         # definition's brackets, but a use inside brackets inside a use... multiplies them.
@@ -360,7 +368,14 @@ class Engine:
         return resolve_number(value, scope, self.fail)
 
     def written(self, item, scope: Scope) -> str:
-        return filled_text(item.text, scope)
+        """The item's text with the block's arguments filled in, once per item and arguments."""
+        key = (id(item), tuple(scope.values.items()))
+        cached = self.written_cache.get(key)
+        if cached is None:
+            # The entry holds the item: its id cannot pass to another while the entry lives (the
+            # engine makes a Call on the fly for a block used by its bare name).
+            cached = self.written_cache[key] = (item, filled_text(item.text, scope))
+        return cached[1]
 
     @staticmethod
     def branch_scope(scope: Scope, tensor: Tensor) -> Scope:
@@ -371,7 +386,7 @@ class Engine:
                      children=(), branches=(), warnings=(), explain=None, sums_line: bool = True) -> Row:
         """A construct's row: the sums of its rows, and with --explain its own lines (``explain()``),
         then the sums and the receptive field (``sums_line=False``: the construct's lines say it all)."""
-        row = block_row(index, filled_text(item.text, scope), kind, tensor, output, field, children, branches, warnings)
+        row = block_row(index, self.written(item, scope), kind, tensor, output, field, children, branches, warnings)
         return self.explained(row, explain(), sums_line) if explain is not None else row
 
     def explained(self, row: Row, lines: list[str], sums_line: bool = True) -> Row:
@@ -387,10 +402,10 @@ class Engine:
     def filled(self, item: Layer, scope: Scope) -> Layer:
         """The item with the block's arguments in place of its ``{param}`` numbers, once per arguments."""
         key = (id(item), tuple(scope.values.items()))
-        filled = self.filled_cache.get(key)
-        if filled is None:
-            filled = self.filled_cache[key] = substitute(item, scope, self.fail)
-        return filled
+        cached = self.filled_cache.get(key)
+        if cached is None:
+            cached = self.filled_cache[key] = (item, substitute(item, scope, self.fail))  # holds the item: see written
+        return cached[1]
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int,
               scope: Scope | None = None) -> Row:
