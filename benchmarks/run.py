@@ -47,7 +47,7 @@ RUNS = 11
 ENV = {**{k: v for k, v in os.environ.items() if k != "COLUMNS"}, "PYTHONPATH": ROOT}
 COLUMNS_80 = {**ENV, "COLUMNS": "80"}
 # The console script's own code, without a shell shim in front (pyenv's costs ~100 ms).
-CONVCALC = [sys.executable, "-c", "import sys; from convcalc.cli import main; sys.exit(main())"]
+CONVCALC = [sys.executable, "-c", "import sys; from convcalc.console import main; sys.exit(main())"]
 TEN_LAYERS = "conv3p1x64,bn,relu,conv3p1x64,bn,relu,pool2,conv3p1x128,relu,fc10"
 
 
