@@ -139,18 +139,20 @@ class TextTable:
         style = console.get_style(row.style) if row.style else None
         blank_rules = not (left + divider + right).strip()
         for texts in zip(*blocks):
-            if style is None:  # most rows: the whole line as one segment
-                yield Segment(left + divider.join(texts) + right + "\n")
-                continue
-            if blank_rules:  # the narrow box: a styled space shows as a space, so one segment too
+            if blank_rules:  # the narrow box: a styled space shows as a space, so the line is one segment
                 yield Segment(left + divider.join(texts) + right, style)
-                yield Segment.line()
-                continue
-            # Drawn rules keep their own look: only the cells take the row's style, as in rich's Table.
-            yield Segment(left)
-            for text, rule in zip(texts, [divider] * (len(texts) - 1) + [right]):
-                yield Segment(text, style)
-                yield Segment(rule)
+            else:
+                # A segment a cell: rich measures each segment it prints, character by character when
+                # it holds a tick or a warning sign, and caches the short ones, which repeat from row
+                # to row (measured: faster than one segment a line). Drawn rules keep their own look:
+                # only the cells take the row's style, as in rich's Table.
+                yield Segment(left)
+                for text, rule in zip(texts, [divider] * (len(texts) - 1) + [right]):
+                    if style:
+                        yield Segment(text, style)
+                        yield Segment(rule)
+                    else:
+                        yield Segment(text + rule)
             yield Segment.line()
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
