@@ -49,6 +49,19 @@ def test_table_human_units(run_cli):
     assert "1.79 K" in out and "1.77 M" in out
 
 
+def test_human_units_round_exactly():
+    from convcalc.units import human_bytes, human_count
+
+    # Three significant digits; a whole number of units rounds half to even, as round() does.
+    assert [human_count(n) for n in (999, 1792, 12_345, 118_500_000, 119_500_000, 118_500_001)] == \
+        ["999", "1.79 K", "12.3 K", "118 M", "120 M", "119 M"]
+    assert human_count(-4_089_184_256) == "-4.09 G"
+    # Past float range, still exact: 10^388 + 1.5 T is 10^388 + 2 T.
+    assert human_count(10**400 + 15 * 10**11) == f"{10**388 + 2} T"
+    assert [human_bytes(n) for n in (1023, 1024, 262_144, 3_211_264, 102_912)] == \
+        ["1023 B", "1.00 KiB", "256 KiB", "3.06 MiB", "100 KiB"]
+
+
 def test_no_input_uses_default_and_says_so(run_cli):
     result = run_cli("--json", "conv3x3p1x8")
     assert result.exit_code == 0

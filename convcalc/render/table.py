@@ -6,8 +6,7 @@ import io
 import os
 import shutil
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from .. import counts
 from ..engine import DTYPE_BYTES, Analysis, Field, Row
@@ -22,8 +21,7 @@ CAPTION = ("{compute}. Params exclude BN running stats (buffers). Memory = outpu
            "({dtype}). RF = receptive field size / jump in input pixels.")
 
 
-@dataclass(frozen=True)
-class ComputeColumn:
+class ComputeColumn(NamedTuple):  # not a dataclass: a third of a millisecond less start-up
     """What the compute column shows: its header, a note for the caption, and each row's count."""
 
     header: str
@@ -151,9 +149,9 @@ def make_console(color: bool, **options):
     return PipedConsole(highlight=False, **options, **({"color_system": None} if plain else {}))
 
 
-# rich takes about a millisecond a row: a longer table shows its first and last rows (so DenseNet-201
-# and ResNet-152 still show whole), and
-# says how many it left out, so that every table prints within 2 s (issue 10).
+# A longer table shows its first and last rows (so DenseNet-201 and ResNet-152 still show whole), and
+# says how many it left out. Set for issue 10's 2 s bound when rich's Table took about a millisecond
+# a row; the table now takes tens of microseconds a row (text_table.py).
 TABLE_ROWS = 1000
 TABLE_WARNINGS = 40
 
@@ -196,58 +194,57 @@ def table_parts(report: Report, narrow: bool, depth: int | None = None, notes: b
     """The table, the exact totals line, then the notes and the warnings, as rich renderables.
     Without ``notes`` (-q) only the result: no caption, no counts line."""
     from rich import box
-    from rich.table import Table
     from rich.text import Text
+
+    from .text_table import TextColumn, TextRow, TextTable
 
     analysis, layout = report.analysis, report.layout
     compute = compute or report.compute_column()
     tick, warn, *branch_guides = glyphs()
-    table = Table(
-        box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
-        pad_edge=not narrow,
-        padding=(0, 1) if not narrow else (0, 0),
-        collapse_padding=narrow,
+    total = analysis.total
+    # Training-only rows (aux) show their compute, but it is not in the inference total.
+    total_compute = sum(compute.count(row) for row in analysis.rows if not row.training_only)
+    memory_of = memory_measure(analysis, memory)
+    # Numbers never wrap; on a narrow terminal the layer text folds instead.
+    columns = [
+        TextColumn("#", right=True),
+        TextColumn("Layer", "Total", fold_min_width=10),
+        TextColumn("Output", format_dims(total.output.dims(layout))),
+        TextColumn("RF", field_text(total.field), right=True),
+        TextColumn("Params", human_count(total.params), right=True),
+        TextColumn(compute.header, human_count(total_compute), right=True),
+        TextColumn("Memory" if memory == "outputs" else f"Memory ({memory})",
+                   human_bytes(counts.memory(analysis, memory)), right=True),
+        TextColumn("Fit", f"{warn} {total.non_integer}" if total.non_integer else tick),
+    ]
+    measure = BAR_MEASURES.get(bars, compute.count) if bars else None
+    if measure:
+        columns.append(TextColumn(f"Share of {bars}", "100%"))
+        whole = sum(measure(row) for row in analysis.rows)
+    rows = []
+    for row, guide in capped(list(tree_rows(analysis.rows, depth, branch_guides=tuple(branch_guides))), TABLE_ROWS,
+                             "rows"):
+        if row is None:
+            rows.append(TextRow(("", f"... {guide} (--json or --format csv lists every row)"), "dim"))
+            continue
+        rows.append(TextRow(
+            (row.index, guide + layer_text(row) + head_text(row, layout), output_text(row, layout),
+             ("whole " if counts.whole_input(row) else "") + field_text(row.field),
+             human_count(row.params), human_count(compute.count(row)), human_bytes(memory_of(row)),
+             tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
+             *([share_bar(measure(row), whole, tick != "ok")] if measure else [])),
+            "bold yellow" if row.fit != "exact" and not row.is_block else
+            ("bold" if row.is_block else ("dim" if row.training_only else None)),
+        ))
+        if row.explanation:
+            rows.append(TextRow(("", "\n".join(guide + "  " + line for line in row.explanation)), "dim"))
+    table = TextTable(
+        columns, rows, box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, padding=0 if narrow else 1,
         title=f"input {format_dims(analysis.input.dims(layout))} ({dims_label(analysis.input.rank, layout)}),"
               f" batch {analysis.batch}, {analysis.dtype}",
         caption=memory_caption(CAPTION.format(compute=compute.note, bytes=DTYPE_BYTES[analysis.dtype],
                                               dtype=analysis.dtype), memory) if notes else None,
-        caption_justify="left",
-        show_footer=True,
     )
-    total = analysis.total
-    # Numbers never wrap; on a narrow terminal the layer text folds instead.
-    table.add_column("#", justify="right", footer="", no_wrap=True)
-    table.add_column("Layer", footer="Total", overflow="fold", ratio=1, min_width=10)
-    table.add_column("Output", footer=format_dims(total.output.dims(layout)), no_wrap=True)
-    table.add_column("RF", justify="right", footer=field_text(total.field), no_wrap=True)
-    table.add_column("Params", justify="right", footer=human_count(total.params), no_wrap=True)
-    # Training-only rows (aux) show their compute, but it is not in the inference total.
-    total_compute = sum(compute.count(row) for row in analysis.rows if not row.training_only)
-    table.add_column(compute.header, justify="right", footer=human_count(total_compute), no_wrap=True)
-    memory_of = memory_measure(analysis, memory)
-    table.add_column("Memory" if memory == "outputs" else f"Memory ({memory})", justify="right",
-                     footer=human_bytes(counts.memory(analysis, memory)), no_wrap=True)
-    table.add_column("Fit", footer=f"{warn} {total.non_integer}" if total.non_integer else tick, no_wrap=True)
-    measure = BAR_MEASURES.get(bars, compute.count) if bars else None
-    if measure:
-        table.add_column(f"Share of {bars}", footer="100%", no_wrap=True)
-        whole = sum(measure(row) for row in analysis.rows)
-    for row, guide in capped(list(tree_rows(analysis.rows, depth, branch_guides=tuple(branch_guides))), TABLE_ROWS,
-                             "rows"):
-        if row is None:
-            table.add_row("", Text(f"... {guide} (--json or --format csv lists every row)", style="dim"))
-            continue
-        table.add_row(
-            row.index, Text(guide + layer_text(row) + head_text(row, layout)), output_text(row, layout),
-            ("whole " if counts.whole_input(row) else "") + field_text(row.field),
-            human_count(row.params), human_count(compute.count(row)), human_bytes(memory_of(row)),
-            tick if row.fit == "exact" else (warn if narrow else f"{warn} {misfit_text(row)}"),
-            *([share_bar(measure(row), whole, tick != "ok")] if measure else []),
-            style="bold yellow" if row.fit != "exact" and not row.is_block else
-            ("bold" if row.is_block else ("dim" if row.training_only else None)),
-        )
-        if row.explanation:
-            table.add_row("", Text("\n".join(guide + "  " + line for line in row.explanation), style="dim"))
     parts = [table, Text(f"Total: {total.params:,} params ({total.buffers:,} buffer values), {total_compute:,} "
                          f"{compute.header}, {total.memory_bytes:,} bytes of activations")]
     if notes:
