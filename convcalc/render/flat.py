@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING
 
@@ -60,6 +59,8 @@ def csv_row(row: Row, depth: int, layout: str) -> list:
 
 
 def render_csv(report: Report) -> str:
+    import csv  # here, not at the top: the table imports this module for head_text
+
     analysis, layout = report.analysis, report.layout
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
