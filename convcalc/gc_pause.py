@@ -8,15 +8,16 @@ super-linear.
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
 
 
-@contextmanager
-def gc_paused():
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
+class gc_paused:  # noqa: N801 (used as a function is: ``with gc_paused():``)
+    """A class rather than a ``contextlib.contextmanager`` generator: a third of the cost, which
+    counts when a batch parses thousands of ten-layer specs (1 us of 15)."""
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exception) -> None:
+        if self.collecting:
             gc.enable()

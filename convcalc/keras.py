@@ -34,10 +34,11 @@ FOREIGN = {
 SUFFIXED = re.compile(r"([a-z]+?)([123])d([a-z]*)(?![0-9])", re.IGNORECASE)
 
 
-def suffixed_name(text: str) -> tuple[str, str] | None:
-    """``maxpooling2d`` at the start of ``text`` -> (the name as written, the message); else None.
-    Not when a number follows: ``conv2d3x3`` reads as kernel 2 + dilation 3x3 (noted on its row)."""
-    match = SUFFIXED.match(text)
+def suffixed_name(text: str, pos: int = 0) -> tuple[str, str] | None:
+    """``maxpooling2d`` at ``pos`` in ``text`` -> (the name as written, the message); else None.
+    Not when a number follows: ``conv2d3x3`` reads as kernel 2 + dilation 3x3 (noted on its row).
+    Matched in place: the parser asks at every layer of a long spec, and a slice would copy the rest."""
+    match = SUFFIXED.match(text, pos)
     if not match:
         return None
     base = (match.group(1) + match.group(3)).lower()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 import functools
 import io
 import os
@@ -170,7 +170,7 @@ def with_uses(document: Document, base: str, chain: tuple) -> Document:
         used = with_uses(parse_document(text, label, library=True), os.path.dirname(path), chain + ((key, label),))
         for name, definition in used.definitions.items():
             if definition.source is None:
-                definition = replace(definition, source=used.source, label=used.label)
+                definition = definition._replace(source=used.source, label=used.label)
             earlier = imported.get(name)
             if earlier is not None and (earlier.source, earlier.pos) != (definition.source, definition.pos):
                 raise fail(f"block '{name}' is defined in both {earlier.label} and {definition.label}")
@@ -179,7 +179,7 @@ def with_uses(document: Document, base: str, chain: tuple) -> Document:
         if name in imported:
             raise SpecError(f"block '{name}' is defined here and in {imported[name].label}, which this file "
                             f"uses: rename one", document.source, definition.pos, document.label)
-    return replace(document, definitions={**imported, **document.definitions})
+    return document._replace(definitions={**imported, **document.definitions})
 
 
 def used_path(name: str, base: str, fail) -> tuple[str, str]:

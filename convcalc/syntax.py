@@ -1,8 +1,15 @@
 """Spec text -> a tree of nodes carrying their source positions.
 
 A hand-written parser of small functions, each ``parse_x(src, pos) -> (pos, value)``.
-``src`` is the text lower-cased character by character (so positions match the
-original); every error goes through ``fail`` and points at a column.
+``src`` is the text with its ASCII letters lower-cased (so positions match the original);
+every error goes through ``fail`` and points at a column.
+
+Speed (issue 14: 10^5-layer specs, batches of thousands of small ones), as measured: runs of
+characters (names, numbers, blank lines) are matched by compiled regexes anchored at ``pos``,
+single characters are tested in Python (cheaper than a match). Two shortcuts come before the
+careful code, which alone raises errors: a layer item parsed before is reused (PLAIN_LAYERS),
+a run of whole numbers is read in one match (WHOLE_NUMBERS); tests/test_parser_shortcuts.py
+checks that they give what the careful code gives.
 
 Grammar (informal)::
 
@@ -24,7 +31,8 @@ Grammar (informal)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import namedtuple
 from fractions import Fraction
 
 from .constructs import BRANCH_CONSTRUCTS, listed
@@ -41,9 +49,18 @@ NEWLINE = "\n"
 COMMENT = "#"
 # Characters that end an item: what may follow a complete layer.
 ITEM_END = frozenset(",\n|)]#-") | SPACE
+# What may end a layer item written in letters and digits alone for its nodes to be reused
+# (parse_layer): a '-' is left out, an error unless it begins '->'.
+PLAIN_END = ITEM_END - {"-"}
+# What starts a blank: a space, a line break or a comment.
+BLANK = SPACE | frozenset((NEWLINE, COMMENT))
+# What a number starts with: a digit, a decimal point or the brace of a {param}.
+NUMBER_START = DIGITS | frozenset(".{")
 # Option words (declared in the kinds' registry), longest first so that "psame" wins over "p".
 WORD_OPTIONS = tuple(sorted((tag for tag, (numbers, *_) in OPTION_WORDS.items() if not numbers), key=len, reverse=True))
 OPTIONS = tuple(sorted(OPTION_WORDS, key=len, reverse=True))
+# The alternatives are tried in order, so the longest option word that matches wins, as in OPTIONS.
+OPTION = re.compile("|".join(map(re.escape, OPTIONS)))
 OPTION_HINT = ", ".join(tag for tag in OPTION_WORDS if tag not in NAME_WORDS)
 OPENERS = {")": "(", "]": "["}
 # side(...) and aux(...) are written with parentheses but hold one head: '|' is not theirs.
@@ -53,102 +70,65 @@ STRAY_BAR = f"'|' separates branches only directly inside " \
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
 MAX_SPEC_CHARS = 1_000_000
+# Layer items of letters and digits alone, each parsed once a process (parse_layer): the node
+# first read, by its lower-cased text. Emptied when it holds MAX_PLAIN_LAYERS.
+PLAIN_LAYERS: dict[str, Layer] = {}
+MAX_PLAIN_LAYERS = 10_000
+# The runs the parser skips or reads, as regexes: [a-z_] and [0-9] are LETTERS and DIGITS
+# (ASCII only, unlike \w and \d), [ \t\r] is SPACE. (A single character is tested in Python:
+# that costs less than a regex match.)
+BLANKS = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # spaces, newlines and comments
+NAME = re.compile(r"([a-z_]+)[a-z_0-9]*")  # group 1: its letters, after which a layer's numbers start
+NUMBER = re.compile(r"[0-9]*(?:\.[0-9]*)?")
+# The usual run of numbers in one match, before the careful loop (which alone raises errors):
+# whole numbers joined by x ("3x3x64"), not followed by what would make parse_numbers read
+# more (a digit, a decimal point, an x before a number or a {param}).
+WHOLE_NUMBERS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}(?:x[0-9]{{1,{MAX_DIGITS}}})*(?![0-9.]|x[0-9{{])")
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A block parameter used in place of a number: ``{mid}``."""
+# The nodes are namedtuples: a 10^5-layer spec makes 10^5 of them, and a namedtuple is made three
+# times faster than a frozen dataclass (its class, at import, ten times faster; a typing.NamedTuple
+# class costs half as much again). Nothing compares nodes: a namedtuple equals any tuple of the
+# same values.
+Ref = namedtuple("Ref", "name pos")
+Ref.__doc__ = """A block parameter used in place of a number: ``{mid}``."""
 
-    name: str
-    pos: int
+Arg = namedtuple("Arg", "tag values pos last_pos", defaults=(0,))
+Arg.__doc__ = """One run of numbers in a layer item: the leading sizes (tag "") or an option.
+``last_pos``: where its last number starts (a trailing channel count is blamed there); 0 for a
+word option, which has none."""
 
+Layer = namedtuple("Layer", "name args text pos has_refs", defaults=(False,))
+Layer.__doc__ = """A layer item, ``conv3x3s2p1x64``: its kind's name and its runs of numbers (``Arg``).
+``has_refs``: some number is a {param}, filled in when the block is used."""
 
-@dataclass(frozen=True)
-class Arg:
-    """One run of numbers in a layer item: the leading sizes (tag "") or an option."""
-
-    tag: str
-    values: tuple
-    pos: int
-    last_pos: int = 0  # where its last number starts: a trailing channel count is blamed there
-
-
-@dataclass(frozen=True)
-class Layer:
-    name: str
-    args: tuple[Arg, ...]
-    text: str
-    pos: int
-    has_refs: bool = False  # some number is a {param}, filled in when the block is used
-
-
-@dataclass(frozen=True)
-class Seq:
-    items: tuple
-    pos: int
-
+Seq = namedtuple("Seq", "items pos")
+Seq.__doc__ = """Elements one after the other: the network, a block's body, a group or a branch."""
 
 # Block nodes carry ``construct``: the name of their module in constructs/, which the engine
-# and the exporter dispatch on.
-@dataclass(frozen=True)
-class Repeat:
-    body: Seq
-    count: object
-    text: str
-    pos: int
-    construct = "repeat"
+# and the exporter dispatch on (a class attribute where it is fixed, not a field).
+Repeat = namedtuple("Repeat", "body count text pos")
+Repeat.__doc__ = """``[conv3p1x64, relu]*2``: a group and its repeat count (a number or a {param})."""
+Repeat.construct = "repeat"
 
+Branches = namedtuple("Branches", "construct branches text pos")
+Branches.__doc__ = """``res(a | b)``, ``cat(a | b | c)``: a construct written with branches (one ``Seq`` each)."""
 
-@dataclass(frozen=True)
-class Branches:
-    """``res(a | b)``, ``cat(a | b | c)``: a construct written with branches."""
+Call = namedtuple("Call", "name args text pos")
+Call.__doc__ = """A use of a named block, ``bottleneck(64, 256, 1)``."""
+Call.construct = "block"
 
-    construct: str
-    branches: tuple[Seq, ...]
-    text: str
-    pos: int
+Definition = namedtuple("Definition", "name params body pos source label", defaults=(None, None))
+Definition.__doc__ = """A named block, ``bottleneck(mid, out, stride) = ...``: its parameter names and body.
+``source``, ``label``: set on a block imported by ``use``, the text and label of the file that
+defines it (its positions point there); None on the document's own."""
 
+Use = namedtuple("Use", "name pos")
+Use.__doc__ = """A line ``use resnet_blocks`` or ``use ../blocks.cnn``: the name as written, and where."""
 
-@dataclass(frozen=True)
-class Call:
-    """A use of a named block, ``bottleneck(64, 256, 1)``."""
-
-    name: str
-    args: tuple
-    text: str
-    pos: int
-    construct = "block"
-
-
-@dataclass(frozen=True)
-class Definition:
-    name: str
-    params: tuple[str, ...]
-    body: Seq
-    pos: int
-    # Set on a block imported by ``use``: the text and label of the file that defines it
-    # (its positions point there). None: the document's own.
-    source: str | None = None
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class Use:
-    """A line ``use resnet_blocks`` or ``use ../blocks.cnn``: the name as written, and where."""
-
-    name: str
-    pos: int
-
-
-@dataclass(frozen=True)
-class Document:
-    source: str
-    label: str | None
-    network: Seq
-    definitions: dict
-    input_text: str | None
-    input_pos: int
-    uses: tuple[Use, ...] = ()
+Document = namedtuple("Document", "source label network definitions input_text input_pos uses", defaults=((),))
+Document.__doc__ = """A parsed spec: its network (a ``Seq``), named blocks by name, ``input`` line (its text
+and position, or None and 0) and ``use`` lines."""
 
 
 class Parser:
@@ -157,8 +137,9 @@ class Parser:
     def __init__(self, source: str, label: str | None):
         self.source = source
         self.label = label
-        # Lower-case only ASCII so that every position still maps 1:1 to the source.
-        self.src = "".join(c.lower() if c.isascii() else c for c in source)
+        # Lower-case only ASCII so that every position still maps 1:1 to the source (some
+        # non-ASCII characters lower-case to two); ASCII text, the usual, in one call.
+        self.src = source.lower() if source.isascii() else "".join(c.lower() if c.isascii() else c for c in source)
 
     def fail(self, message: str, pos: int) -> SpecError:
         return SpecError(message, self.source, pos, self.label)
@@ -216,6 +197,7 @@ def parse_source(source: str, label: str | None, library: bool = False) -> Docum
 
 
 def skip_space(src: str, pos: int) -> int:
+    # Spaces come one at a time (", ", " | "): a loop costs less than a regex match.
     while pos < len(src) and src[pos] in SPACE:
         pos += 1
     return pos
@@ -230,13 +212,9 @@ def skip_comment(src: str, pos: int) -> int:
 
 def skip_blank(src: str, pos: int) -> int:
     """Skip spaces, comments and newlines."""
-    while True:
-        start = pos
-        pos = skip_comment(src, skip_space(src, pos))
-        if pos < len(src) and src[pos] == NEWLINE:
-            pos += 1
-        if pos == start:
-            return pos
+    if pos < len(src) and src[pos] in BLANK:
+        return BLANKS.match(src, pos).end()
+    return pos
 
 
 def is_input_line(src: str, pos: int) -> bool:
@@ -264,10 +242,8 @@ def parse_word_line(p: Parser, pos: int, word: str, needs: str) -> tuple[int, tu
 
 
 def parse_name(src: str, pos: int) -> tuple[int, str]:
-    start = pos
-    while pos < len(src) and (src[pos] in LETTERS or (pos > start and src[pos] in DIGITS)):
-        pos += 1
-    return pos, src[start:pos]
+    name = NAME.match(src, pos)
+    return (pos, "") if name is None else (name.end(), name.group())
 
 
 def try_parse_definition(p: Parser, pos: int) -> tuple[int, Definition] | None:
@@ -318,6 +294,11 @@ def parse_items(p: Parser, pos: int, newline_ends: bool, depth: int) -> tuple[in
     pos, item = parse_element(p, pos, depth)
     items = [item]
     while True:
+        if pos < len(src) and src[pos] == ",":  # the usual, tested first: a comma right after the item
+            pos = skip_blank(src, pos + 1)
+            pos, item = parse_element(p, pos, depth)
+            items.append(item)
+            continue
         pos = skip_comment(src, skip_space(src, pos))
         if pos >= len(src) or src[pos] in "|)]":
             return pos, items
@@ -348,6 +329,16 @@ def parse_separator(p: Parser, pos: int) -> int:
 
 def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
     src = p.src
+    # A name first, the usual element: none of the checks below holds at a letter.
+    named = NAME.match(src, pos)
+    if named is not None:
+        end = named.end()
+        if end < len(src) and src[end] == "(":
+            name = named.group()
+            if name in BRANCH_CONSTRUCTS:
+                return parse_branches(p, pos, name, end + 1, depth)
+            return parse_call(p, pos, name, end + 1)
+        return parse_layer(p, pos, named)
     if depth == 0 and pos < len(src) and src[pos] in ")]":
         # Outside any bracket a closer has nothing to close.
         raise p.fail(f"unmatched '{src[pos]}': no '{OPENERS[src[pos]]}' before it", pos)
@@ -357,14 +348,7 @@ def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
         raise p.fail("empty item: expected a layer", pos)
     if src[pos] == "[":
         return parse_repeat(p, pos, depth)
-    end, name = parse_name(src, pos)
-    if not name:
-        raise p.fail(f"unexpected '{p.source[pos]}': expected a layer such as conv3x3p1x64", pos)
-    if end < len(src) and src[end] == "(":
-        if name in BRANCH_CONSTRUCTS:
-            return parse_branches(p, pos, name, end + 1, depth)
-        return parse_call(p, pos, name, end + 1)
-    return parse_layer(p, pos)
+    raise p.fail(f"unexpected '{p.source[pos]}': expected a layer such as conv3x3p1x64", pos)
 
 
 def parse_repeat(p: Parser, pos: int, depth: int) -> tuple[int, Repeat]:
@@ -421,29 +405,44 @@ def parse_call(p: Parser, pos: int, name: str, cursor: int) -> tuple[int, Call]:
         raise p.fail(f"expected ',' or ')' in {name}(...)", cursor)
 
 
-def parse_layer(p: Parser, pos: int) -> tuple[int, Layer]:
-    """``conv3x3s2p1x64``: a name, leading numbers, then options."""
+def parse_layer(p: Parser, pos: int, named: re.Match) -> tuple[int, Layer]:
+    """``conv3x3s2p1x64``: a name, leading numbers, then options; ``named`` is the NAME match at ``pos``."""
     src = p.src
-    end = pos
-    while end < len(src) and src[end] in LETTERS:
-        end += 1
+    name_end = named.end()
+    # An item of letters and digits alone (conv3p1x64, relu) ended by a separator, a space, a
+    # comment or a closer is read from its own characters only (and the next one's ending it): it
+    # reads the same wherever it stands. So it is parsed once (in this spec or an earlier one: a
+    # 10^5-layer network repeats a few dozen items, a batch its networks'), and its copies take
+    # that node with the positions moved. Measured in instructions: a sequential spec's layers
+    # cost half as much, a DenseNet chain's a third less, a ten-layer spec parsed before half.
+    plain = name_end >= len(src) or src[name_end] in PLAIN_END
+    if plain:
+        key = src[pos:name_end]
+        known = PLAIN_LAYERS.get(key)
+        if known is not None:
+            args = moved(known.args, pos - known.pos) if known.args else ()
+            return name_end, Layer(known.name, args, p.source[pos:name_end], pos, known.has_refs)
+    end = named.end(1)
+    if may_be_suffixed(src, end):
+        foreign = suffixed_name(src, pos)
+        if foreign is not None:
+            raise p.fail(foreign[1], pos)
     name = src[pos:end]
-    # Word options may follow a bare name directly: "inaffine" is "in" + "affine".
-    stripped = True
+    # Word options may follow a bare name directly: "inaffine" is "in" + "affine". (Most names
+    # end with none: one call says so.)
+    stripped = name.endswith(WORD_OPTIONS)
     while stripped:
         stripped = False
         for word in WORD_OPTIONS:
             if name.endswith(word) and len(name) > len(word):
                 name, end, stripped = name[: -len(word)], end - len(word), True
-    for special in NAMES_WITH_DIGITS:
-        if src.startswith(special, pos) and (pos + len(special) == len(src) or src[pos + len(special)] not in DIGITS):
-            end, name = pos + len(special), special
-    foreign = suffixed_name(src[pos:])
-    if foreign is not None:
-        raise p.fail(foreign[1], pos)
+    if src.startswith(NAMES_WITH_DIGITS, pos):
+        for special in NAMES_WITH_DIGITS:
+            if src.startswith(special, pos) and (pos + len(special) == len(src) or src[pos + len(special)] not in DIGITS):
+                end, name = pos + len(special), special
     args = []
     cursor = end
-    if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
+    if cursor < len(src) and src[cursor] in NUMBER_START:
         cursor, values, last = parse_numbers(p, cursor)
         args.append(Arg("", values, end, last))
     while cursor < len(src) and src[cursor] not in ITEM_END:
@@ -451,21 +450,41 @@ def parse_layer(p: Parser, pos: int) -> tuple[int, Layer]:
         args.append(arg)
     if src.startswith("-", cursor) and not src.startswith("->", cursor):
         raise p.fail(f"unexpected '-' in '{p.source[pos:cursor + 1]}'", cursor)
-    has_refs = any(isinstance(v, Ref) for arg in args for v in arg.values)
-    return cursor, Layer(name, tuple(args), p.source[pos:cursor], pos, has_refs)
+    text = p.source[pos:cursor]
+    # Every '{' in a layer's text opens a {param}: parse_number made it a Ref (or failed).
+    layer = Layer(name, tuple(args), text, pos, "{" in text)
+    if plain:
+        if len(PLAIN_LAYERS) >= MAX_PLAIN_LAYERS:
+            PLAIN_LAYERS.clear()
+        PLAIN_LAYERS[key] = layer
+    return cursor, layer
+
+
+def may_be_suffixed(src: str, end: int) -> bool:
+    """Whether a Keras / PyTorch class name with a dimension suffix (``maxpooling2d``, keras.py)
+    may start where the letters ending at ``end`` start: its digit follows the letters, unless a
+    non-ASCII letter stands among them (keras.py's regex reads the Kelvin sign as k). The regex
+    is asked only then: most layers are neither."""
+    return end < len(src) and (src[end] in "123" or not src[end].isascii())
+
+
+def moved(args: tuple[Arg, ...], shift: int) -> tuple[Arg, ...]:
+    """A layer's args written ``shift`` characters later (a word option has no number: its
+    ``last_pos`` stays 0)."""
+    return tuple([Arg(tag, values, at + shift, last + shift if values else 0) for tag, values, at, last in args])
 
 
 def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
     src = p.src
-    for word in OPTIONS:
-        if src.startswith(word, pos):
-            cursor = pos + len(word)
-            if word in WORD_OPTIONS:
-                return cursor, Arg(word, (), pos)
-            if cursor < len(src) and (src[cursor] in DIGITS or src[cursor] in ".{"):
-                cursor, values, last = parse_numbers(p, cursor)
-                return cursor, Arg(word, values, pos, last)
-            raise p.fail(f"option '{word}' needs a number (e.g. {word}2)", cursor)
+    option = OPTION.match(src, pos)
+    if option is not None:
+        word, cursor = option.group(), option.end()
+        if word in WORD_OPTIONS:
+            return cursor, Arg(word, (), pos)
+        if cursor < len(src) and src[cursor] in NUMBER_START:
+            cursor, values, last = parse_numbers(p, cursor)
+            return cursor, Arg(word, values, pos, last)
+        raise p.fail(f"option '{word}' needs a number (e.g. {word}2)", cursor)
     char = p.source[pos]
     if char in DIGITS or char in LETTERS or char.isalpha():
         raise p.fail(f"unknown option '{char}' in '{layer_name}' (options: {OPTION_HINT})", pos)
@@ -475,10 +494,14 @@ def parse_option(p: Parser, pos: int, layer_name: str) -> tuple[int, Arg]:
 def parse_numbers(p: Parser, pos: int) -> tuple[int, tuple, int]:
     """``3x3x64`` -> (3, 3, 64) and where the last number starts; an ``x`` continues the
     list only when a number follows."""
+    src = p.src
+    whole = WHOLE_NUMBERS.match(src, pos)
+    if whole is not None:
+        text = whole.group()
+        return whole.end(), tuple(map(int, text.split("x"))), pos + text.rfind("x") + 1
     last = pos
     pos, first = parse_number(p, pos)
     values = [first]
-    src = p.src
     while pos + 1 < len(src) and src[pos] == "x" and (src[pos + 1] in DIGITS or src[pos + 1] == "{"):
         last = pos + 1
         pos, value = parse_number(p, last)
@@ -496,12 +519,7 @@ def parse_number(p: Parser, pos: int) -> tuple[int, object]:
             raise p.fail("expected a parameter name in braces, e.g. {mid}", pos)
         return end + 1, Ref(name, pos)
     start = pos
-    while pos < len(src) and src[pos] in DIGITS:
-        pos += 1
-    if pos < len(src) and src[pos] == ".":
-        pos += 1
-        while pos < len(src) and src[pos] in DIGITS:
-            pos += 1
+    pos = NUMBER.match(src, pos).end()
     text = src[start:pos]
     if not text.strip("."):
         raise p.fail("expected a number", start)
