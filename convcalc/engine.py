@@ -13,7 +13,7 @@ from typing import NamedTuple
 from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
 from .gc_pause import gc_paused
-from .geometry import AxisStep, fit_message, ratio, slide
+from .geometry import AxisStep, fit_message, ratio, slide, window_facts
 from .keras import bare_name
 from .kinds import GLOBAL, KINDS, Args, Context, Effect, Option, OptionError, Options, suggest
 from .syntax import MAX_NESTING, Arg, Call, Document, Layer, Ref, Seq
@@ -60,9 +60,12 @@ class Field(NamedTuple):
         return self.advance(steps)._replace(positions=(1,) * len(self.positions))
 
     def effective_padding(self) -> tuple:
-        """Araujo's effective padding: how far the first field reaches before the input."""
-        # ratio() for whole sizes (most rows); a Fraction divides itself, not rebuilt.
-        return tuple((ratio(r - 1, 2) if isinstance(r, int) else (r - 1) / 2) - s
+        """Araujo's effective padding, (size - 1)/2 - start: how far the first field reaches before
+        the input."""
+        # Over common denominators and one ratio(): a stride-2 pool makes every later start a half,
+        # and Fraction's own arithmetic made three Fractions per axis of every row.
+        return tuple(ratio((r.numerator - r.denominator) * s.denominator - 2 * r.denominator * s.numerator,
+                           2 * r.denominator * s.denominator)
                      for r, s in zip(self.size, self.start))
 
 
@@ -269,6 +272,7 @@ def forget() -> None:
     """Empty the per-process memos, as in a new process (benchmarks time cold analyses)."""
     MEMOS.clear()
     slide.cache_clear()
+    window_facts.cache_clear()
     reading.cache_clear()
 
 
@@ -476,7 +480,7 @@ class Engine:
         except OptionError as error:
             raise self.fail(error.message, item.pos + error.at) from None
         output = effect.output
-        if output.channels > MAX_SIZE or any(n > MAX_SIZE for n in output.spatial):
+        if output.channels > MAX_SIZE or max(output.spatial, default=0) > MAX_SIZE:
             raise self.fail(f"'{item.text}' gives an output of {format_dims(output.dims('chw'))}: "
                             f"sizes above 10^60 are not supported", item.pos)
         sliding = effect.sliding
@@ -488,7 +492,8 @@ class Engine:
             exact_output=sliding.exact_outputs if sliding is not None else None,
             warnings=tuple(args.notes) + fit_warnings + effect.warnings,
             memory_bytes=output.elements * self.bytes_per_value,
-            rescales=isinstance(effect.rf, tuple) and any(step.scale != 1 for step in effect.rf))
+            rescales=sliding.rescales if sliding is not None else
+            isinstance(effect.rf, tuple) and any(step.scale != 1 for step in effect.rf))
         if len(self.layer_cache) >= MEMO_ENTRIES:
             self.layer_cache.clear()
         self.layer_cache[key] = worked

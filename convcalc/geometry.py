@@ -183,6 +183,7 @@ class Sliding(NamedTuple):
     steps: tuple[AxisStep, ...]  # the receptive-field move per axis
     fits: bool  # every axis fits evenly
     exact_outputs: tuple[Fraction | int, ...]  # the unrounded output size per axis
+    rescales: bool  # a stride above 1 on some axis: the receptive field's jump grows
 
 
 # Networks slide the same few kernels over the same few sizes (every 3x3 conv of a stage, every
@@ -191,10 +192,17 @@ class Sliding(NamedTuple):
 @lru_cache(maxsize=4096)
 def slide(spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
           padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], ceil: bool = False) -> Sliding:
-    windows = tuple(Window(n, k, s, lo, hi, d, ceil)
-                    for n, k, s, (lo, hi), d in zip(spatial, kernel, stride, padding, dilation))
-    return Sliding(windows, tuple(w.output for w in windows), tuple(w.rf_step() for w in windows),
-                   all(w.fits for w in windows), tuple(w.exact_output for w in windows))
+    axes = tuple(map(window_facts, spatial, kernel, stride, padding, dilation, (ceil,) * len(spatial)))
+    windows, outputs, steps, fits, exact = zip(*axes) if axes else ((),) * 5
+    return Sliding(windows, outputs, steps, all(fits), exact, any(s != 1 for s in stride))
+
+
+# One axis's facts, shared by the axes of a square kernel on a square input and by every layer
+# that slides the same window over the same size.
+@lru_cache(maxsize=4096)
+def window_facts(size: int, kernel: int, stride: int, padding: tuple[int, int], dilation: int, ceil: bool) -> tuple:
+    window = Window(size, kernel, stride, padding[0], padding[1], dilation, ceil)
+    return window, window.output, window.rf_step(), window.fits, window.exact_output
 
 
 def fit_message(window: Window) -> str:

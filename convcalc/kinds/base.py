@@ -10,9 +10,8 @@ item; the engine turns that into a positioned SpecError. They never see the pars
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import NamedTuple
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..geometry import AxisStep, Sliding, Window
 from ..tensor import AXIS_NAMES, Tensor, format_dims
@@ -156,7 +155,7 @@ class Args:
                 raise OptionError(f"option '{arg.tag}' given twice in '{item.text}'", arg.pos)
             self.by_tag[arg.tag] = arg
         self.values: dict[str, tuple] = {arg.tag: arg.values for arg in item.args}
-        self.read: dict[tuple, tuple[int, ...]] = {}  # axes() answers, by (tag, default, minimum)
+        self.read: dict = {}  # what remember() worked out, by key (axes(): (tag, default, minimum))
         self.channels: int | None = None
         # How the item could also have been read: warnings for its row.
         self.notes: list[str] = []
@@ -274,11 +273,15 @@ class Args:
 
         Read once per Args: the engine keeps an item's Args for every input it meets (the fit
         search builds each layer at dozens of inputs), and the answer depends on the text only."""
-        key = (tag, default, minimum)
-        numbers = self.read.get(key)
-        if numbers is None:
-            numbers = self.read[key] = self.checked_axes(tag, default, minimum)
-        return numbers
+        return self.remember((tag, default, minimum), lambda: self.checked_axes(tag, default, minimum))
+
+    def remember(self, key, compute: Callable):
+        """``compute()``, once per Args: for what a kind reads of the item's text alone."""
+        read = self.read
+        if key in read:
+            return read[key]
+        value = read[key] = compute()
+        return value
 
     def checked_axes(self, tag: str, default: int | tuple[int, ...] | None, minimum: int) -> tuple[int, ...]:
         if tag not in self.values:

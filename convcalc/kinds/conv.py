@@ -16,11 +16,21 @@ CONV_OPTIONS = "s p d g x nb psame pvalid pfull"
 
 def resolve_padding(args: Args, tensor: Tensor, kernel, stride, dilation) -> tuple[tuple[int, int], ...]:
     """Per-axis (low, high) padding from ``p<n>``, ``psame``, ``pvalid`` or ``pfull``."""
+    if args.remember("psame", lambda: padding_word(args) == "psame"):
+        return tuple(same_padding(n, k, s, d) for n, k, s, d in zip(tensor.spatial, kernel, stride, dilation))
+    # Every other padding is the text's alone (kernel and dilation are too): read once per item.
+    return args.remember("padding", lambda: written_padding(args, kernel, dilation))
+
+
+def padding_word(args: Args) -> str | None:
+    """The padding word given (psame, pvalid, pfull), if any; an error when padding is given twice."""
     words = [w for w in ("psame", "pvalid", "pfull") if args.has(w)]
     if len(words) + args.has("p") > 1:
         raise args.error(f"'{args.item.text}' gives its padding more than once", words[-1] if words else "p")
-    if args.has("psame"):
-        return tuple(same_padding(n, k, s, d) for n, k, s, d in zip(tensor.spatial, kernel, stride, dilation))
+    return words[0] if words else None
+
+
+def written_padding(args: Args, kernel, dilation) -> tuple[tuple[int, int], ...]:
     if args.has("pfull"):
         return tuple((d * (k - 1),) * 2 for k, d in zip(kernel, dilation))
     return tuple((p, p) for p in args.option("p"))
