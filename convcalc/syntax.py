@@ -50,7 +50,7 @@ COMMENT = "#"
 # Characters that end an item: what may follow a complete layer.
 ITEM_END = frozenset(",\n|)]#-") | SPACE
 # What may end a layer item written in letters and digits alone for its nodes to be reused
-# (parse_layer): a '-' is left out, an error unless it begins '->'.
+# (parse_element): a '-' is left out, an error unless it begins '->'.
 PLAIN_END = ITEM_END - {"-"}
 # What starts a blank: a space, a line break or a comment.
 BLANK = SPACE | frozenset((NEWLINE, COMMENT))
@@ -70,7 +70,7 @@ STRAY_BAR = f"'|' separates branches only directly inside " \
 # megabyte-long spec, a 5,000-digit number that Python would refuse to print).
 MAX_NESTING = 100
 MAX_SPEC_CHARS = 1_000_000
-# Layer items of letters and digits alone, each parsed once a process (parse_layer): the node
+# Layer items of letters and digits alone, each parsed once a process (parse_element): the node
 # first read, by its lower-cased text. Emptied when it holds MAX_PLAIN_LAYERS.
 PLAIN_LAYERS: dict[str, Layer] = {}
 MAX_PLAIN_LAYERS = 10_000
@@ -338,7 +338,25 @@ def parse_element(p: Parser, pos: int, depth: int) -> tuple[int, object]:
             if name in BRANCH_CONSTRUCTS:
                 return parse_branches(p, pos, name, end + 1, depth)
             return parse_call(p, pos, name, end + 1)
-        return parse_layer(p, pos, named)
+        # A layer item of letters and digits alone (conv3p1x64, relu) ended by a separator, a
+        # space, a comment or a closer is read from its own characters only (and the next one's
+        # ending it): it reads the same wherever it stands. So it is parsed once (in this spec or
+        # an earlier one: a 10^5-layer network repeats a few dozen items, a batch its networks'),
+        # and its copies take that node with the positions moved. Measured in instructions: a
+        # sequential spec's layers cost half as much, a DenseNet chain's a third less, a ten-layer
+        # spec parsed before half.
+        if end < len(src) and src[end] not in PLAIN_END:
+            return parse_layer(p, pos, named.end(1))
+        key = src[pos:end]
+        known = PLAIN_LAYERS.get(key)
+        if known is not None:
+            args = moved(known.args, pos - known.pos) if known.args else ()
+            return end, Layer(known.name, args, p.source[pos:end], pos, known.has_refs)
+        end, layer = parse_layer(p, pos, named.end(1))
+        if len(PLAIN_LAYERS) >= MAX_PLAIN_LAYERS:
+            PLAIN_LAYERS.clear()
+        PLAIN_LAYERS[key] = layer
+        return end, layer
     if depth == 0 and pos < len(src) and src[pos] in ")]":
         # Outside any bracket a closer has nothing to close.
         raise p.fail(f"unmatched '{src[pos]}': no '{OPENERS[src[pos]]}' before it", pos)
@@ -405,24 +423,10 @@ def parse_call(p: Parser, pos: int, name: str, cursor: int) -> tuple[int, Call]:
         raise p.fail(f"expected ',' or ')' in {name}(...)", cursor)
 
 
-def parse_layer(p: Parser, pos: int, named: re.Match) -> tuple[int, Layer]:
-    """``conv3x3s2p1x64``: a name, leading numbers, then options; ``named`` is the NAME match at ``pos``."""
+def parse_layer(p: Parser, pos: int, end: int) -> tuple[int, Layer]:
+    """``conv3x3s2p1x64``: a name, leading numbers, then options; ``end`` is where the letters
+    at ``pos`` end."""
     src = p.src
-    name_end = named.end()
-    # An item of letters and digits alone (conv3p1x64, relu) ended by a separator, a space, a
-    # comment or a closer is read from its own characters only (and the next one's ending it): it
-    # reads the same wherever it stands. So it is parsed once (in this spec or an earlier one: a
-    # 10^5-layer network repeats a few dozen items, a batch its networks'), and its copies take
-    # that node with the positions moved. Measured in instructions: a sequential spec's layers
-    # cost half as much, a DenseNet chain's a third less, a ten-layer spec parsed before half.
-    plain = name_end >= len(src) or src[name_end] in PLAIN_END
-    if plain:
-        key = src[pos:name_end]
-        known = PLAIN_LAYERS.get(key)
-        if known is not None:
-            args = moved(known.args, pos - known.pos) if known.args else ()
-            return name_end, Layer(known.name, args, p.source[pos:name_end], pos, known.has_refs)
-    end = named.end(1)
     if may_be_suffixed(src, end):
         foreign = suffixed_name(src, pos)
         if foreign is not None:
@@ -452,12 +456,7 @@ def parse_layer(p: Parser, pos: int, named: re.Match) -> tuple[int, Layer]:
         raise p.fail(f"unexpected '-' in '{p.source[pos:cursor + 1]}'", cursor)
     text = p.source[pos:cursor]
     # Every '{' in a layer's text opens a {param}: parse_number made it a Ref (or failed).
-    layer = Layer(name, tuple(args), text, pos, "{" in text)
-    if plain:
-        if len(PLAIN_LAYERS) >= MAX_PLAIN_LAYERS:
-            PLAIN_LAYERS.clear()
-        PLAIN_LAYERS[key] = layer
-    return cursor, layer
+    return cursor, Layer(name, tuple(args), text, pos, "{" in text)
 
 
 def may_be_suffixed(src: str, end: int) -> bool:
