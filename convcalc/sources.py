@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import functools
 import io
 import os
 import sys
+from typing import NamedTuple
 
 from .errors import SpecError
 from .syntax import MAX_SPEC_CHARS, Document, parse_document
@@ -197,8 +197,9 @@ def used_path(name: str, base: str, fail) -> tuple[str, str]:
     return os.path.join(EXAMPLES, f"{shipped}{EXTENSION}"), f"{shipped}{EXTENSION}"
 
 
-@dataclass(frozen=True)
-class Start:
+class Start(NamedTuple):
+    """Where an analysis starts: its input, and a note when convcalc had to assume it."""
+
     tensor: Tensor
     note: str | None  # said when convcalc had to assume the input
 

@@ -1,0 +1,146 @@
+"""Where the time goes, for the issue-14 targets benchmarks/run.py reports as not met (not part of
+the test suite).
+
+Run: python benchmarks/profile.py      (about a minute on 2 cores)
+
+1. `convcalc --json resnet50` in fresh processes (median of 11, the package byte-compiled):
+   importing click, importing convcalc's CLI, loading and parsing the spec, analysing, the
+   whole-network fit search, building the JSON document, json.dumps.
+2. The fit search on resnet50 at 224: how many candidate inputs it analyses, how many layer
+   steps they take, and how many of those meet a layer at an input it has not seen (each such
+   step builds the layer anew: nothing is shared between candidates, whose sizes all differ).
+3. A ten-layer spec through convcalc.analyse_many, cold, split into parsing, analysing, the
+   convention's count and the JSON document (median of 5 runs over 1,000 different specs).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+PHASES = r'''
+import time
+T0 = time.perf_counter()
+import gc; gc.disable()
+import click
+T1 = time.perf_counter()
+import convcalc.cli
+gc.freeze(); gc.enable()
+T2 = time.perf_counter()
+from convcalc.sources import load_document, input_tensor
+from convcalc.engine import analyse, Settings
+from convcalc.report import Report, Options
+document = load_document("resnet50", None)
+T3 = time.perf_counter()
+start = input_tensor(document, None, "chw")
+analysis = analyse(document, start.tensor, Settings())
+T4 = time.perf_counter()
+report = Report(document, analysis, Options(), start.note)
+report.fit
+T5 = time.perf_counter()
+result = report.to_dict()
+T6 = time.perf_counter()
+import json
+json.dumps(result)
+T7 = time.perf_counter()
+print(" ".join(str(b - a) for a, b in zip((T0, T1, T2, T3, T4, T5, T6), (T1, T2, T3, T4, T5, T6, T7))))
+'''
+PHASE_NAMES = ("import click", "import convcalc's CLI", "load + parse resnet50", "analyse",
+               "fit search", "JSON document", "json.dumps")
+
+
+def startup_phases(runs: int = 11) -> None:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(ROOT, "convcalc")], check=True,
+                   stdout=subprocess.DEVNULL)
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    samples = [[float(v) for v in subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True,
+                                                 env=env, check=True).stdout.split()] for _ in range(runs)]
+    print(f"convcalc --json resnet50, phase by phase (fresh processes, median of {runs})")
+    for n, name in enumerate(PHASE_NAMES):
+        print(f"  {name:<24} {statistics.median(s[n] for s in samples) * 1000:6.1f} ms")
+
+
+def fit_search_steps() -> None:
+    import convcalc
+    from convcalc.engine import Engine, forget
+    from convcalc.fixes import fitting_inputs
+
+    report = convcalc.analyse("resnet50")
+    counts = {"runs": 0, "steps": 0, "new": 0}
+    run, worked = Engine.run, Engine.worked_layer
+
+    def counting_run(self, tensor):
+        counts["runs"] += 1
+        return run(self, tensor)
+
+    def counting_worked(self, item, tensor, scope=None):
+        counts["steps"] += 1
+        context = None  # resnet50 has no context kinds: the key is the item's text and its input
+        counts["new"] += (item.text, tensor, context) not in self.layer_cache
+        return worked(self, item, tensor, scope)
+
+    forget()
+    Engine.run, Engine.worked_layer = counting_run, counting_worked
+    try:
+        fit = fitting_inputs(report.document, report.analysis.input, len(report.analysis.leaves()),
+                             report.options.max_layers)
+    finally:
+        Engine.run, Engine.worked_layer = run, worked
+    times = []
+    for _ in range(7):
+        forget()
+        start = time.process_time()
+        fitting_inputs(report.document, report.analysis.input, len(report.analysis.leaves()), report.options.max_layers)
+        times.append(time.process_time() - start)
+    seconds = statistics.median(times)
+    print(f"\nfit search, resnet50 at 224 -> {fit.below.spatial} / {fit.above.spatial}: {counts['runs']} candidate "
+          f"analyses, {counts['steps']} layer steps, {counts['new']} at an input not seen before; "
+          f"{seconds * 1000:.1f} ms cold = {seconds / counts['steps'] * 1e6:.1f} us a step")
+
+
+def batch_split() -> None:
+    from run import ten_layer_specs
+
+    from convcalc.engine import Settings, analyse, forget
+    from convcalc.report import Options, Report
+    from convcalc.syntax import parse_document
+    from convcalc.tensor import Tensor
+
+    specs = ten_layer_specs(1000)
+    tensor = Tensor(3, (32, 32))
+    stages = {"parse": [], "analyse": [], "convention": [], "JSON document": []}
+    for _ in range(5):
+        forget()
+        spent = dict.fromkeys(stages, 0.0)
+        for spec in specs:
+            t0 = time.process_time()
+            document = parse_document(spec)
+            t1 = time.process_time()
+            analysis = analyse(document, tensor, Settings())
+            t2 = time.process_time()
+            report = Report(document, analysis, Options())
+            report.counter()
+            t3 = time.process_time()
+            report.to_dict()
+            t4 = time.process_time()
+            for name, (a, b) in zip(stages, ((t0, t1), (t1, t2), (t2, t3), (t3, t4))):
+                spent[name] += b - a
+        for name in stages:
+            stages[name].append(spent[name] / len(specs))
+    print("\nten-layer spec, per spec (cold, median of 5 runs over 1,000 different specs)")
+    for name, values in stages.items():
+        print(f"  {name:<14} {statistics.median(values) * 1e6:6.0f} us")
+    print(f"  {'total':<14} {sum(statistics.median(v) for v in stages.values()) * 1e6:6.0f} us")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    startup_phases()
+    fit_search_steps()
+    batch_split()
