@@ -40,25 +40,30 @@ def numbers(values) -> list:
     return [v if type(v) is int else plain(v) for v in values]
 
 
-def field_json(field: Field) -> dict:
-    jump = numbers(field.jump)
-    return {
-        "size": numbers(field.size),
-        "jump": jump,
-        "start": numbers(field.start),
-        "effective_padding": numbers(field.effective_padding()),
-        "effective_stride": jump[:],
-    }
+def field_json(field: Field, known: dict | None = None) -> dict:
+    """The field's numbers; ``known`` (id(field) -> them) spares working them out again for the
+    rows that share a field (a norm or an activation keeps its input's): each row still gets
+    lists of its own."""
+    values = known.get(id(field)) if known is not None else None
+    if values is None:
+        values = (numbers(field.size), numbers(field.jump), numbers(field.start),
+                  numbers(field.effective_padding()))
+        if known is not None:
+            known[id(field)] = values
+    size, jump, start, padding = values
+    return {"size": size[:], "jump": jump[:], "start": start[:], "effective_padding": padding[:],
+            "effective_stride": jump[:]}
 
 
-def row_json(row: Row, layout: str) -> dict:
+def row_json(row: Row, layout: str, fields: dict | None = None) -> dict:
     """A layer's numbers; a block's also nest its rows (``children`` or ``branches``).
 
     Built from the leaves up: a block's stored activations and biases are the sums over the rows
     it holds (as counts.py defines them: sums over its layers), read from their documents, so
-    that a network nested five deep costs one pass, not one per level."""
-    children = [row_json(child, layout) for child in row.children]
-    branches = [[row_json(r, layout) for r in branch] for branch in row.branches]
+    that a network nested five deep costs one pass, not one per level. ``fields``: field_json's
+    ``known``, for one document's rows (they live as long as it is built, and so do their ids)."""
+    children = [row_json(child, layout, fields) for child in row.children]
+    branches = [[row_json(r, layout, fields) for r in branch] for branch in row.branches]
     if children or branches:
         inner = children + [document for branch in branches for document in branch]
         stored = sum(document["stored_activations"] for document in inner)
@@ -76,7 +81,7 @@ def row_json(row: Row, layout: str) -> dict:
         "macs": row.macs,
         "flops": 2 * row.macs,
         "memory_bytes": row.memory_bytes,
-        "receptive_field": field_json(row.field),
+        "receptive_field": field_json(row.field, fields),
         "padding": [list(p) for p in row.padding] if row.padding is not None else None,
         "fit": row.fit,
         "exact_output": numbers(row.exact_output) if row.exact_output else None,
@@ -125,6 +130,7 @@ def total_json(analysis: Analysis, layout: str) -> dict:
 def json_document(report: Report) -> dict:
     """The --json document of a report (report.to_dict())."""
     analysis, layout = report.analysis, report.layout
+    fields: dict = {}
     document = {
         "schema_version": SCHEMA_VERSION,
         "convcalc": __version__,
@@ -134,7 +140,7 @@ def json_document(report: Report) -> dict:
         "dtype": analysis.dtype,
         "conventions": CONVENTIONS,
         "notes": list(report.notes),
-        "layers": [row_json(row, layout) for row in analysis.rows],
+        "layers": [row_json(row, layout, fields) for row in analysis.rows],
         # The extra outputs: side(...) and aux(...) heads, in forward order.
         "outputs": [{"index": row.index, "layer": row.text, "kind": row.kind,
                      "output": list(row.head_output.dims(layout)), "training_only": row.training_only}

@@ -1,7 +1,7 @@
 """Where the time goes, for the issue-14 targets benchmarks/run.py reports as not met (not part of
 the test suite).
 
-Run: python benchmarks/profile.py      (about a minute on 2 cores)
+Run: python benchmarks/breakdown.py      (about a minute on 2 cores)
 
 1. `convcalc --json resnet50` in fresh processes (median of 11, the package byte-compiled):
    importing click, importing convcalc's CLI, loading and parsing the spec, analysing, the
