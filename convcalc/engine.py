@@ -72,7 +72,7 @@ class Field(NamedTuple):
 class Row(NamedTuple):
     """One layer, or one block (repeat, res, cat, named block) holding its rows.
 
-    A block's numbers are the sums of the layers inside it (what each adds: ``counted``);
+    A block's numbers are the sums of the layers inside it (what each adds: ``counted_sums``);
     ``children`` holds a repeat's or named block's rows, ``branches`` a res's (body, shortcut),
     a cat's, mul's or split's branches, or a side's or aux's one head.
     """
@@ -105,7 +105,7 @@ class Row(NamedTuple):
     # the head's input); None for every other row.
     head_output: Tensor | None = None
     # True for an aux(...) row and every row inside it: run in training only, so its parameters
-    # count but its MACs and memory are not in the inference totals (``counted``).
+    # count but its MACs and memory are not in the inference totals (``counted_sums``).
     training_only: bool = False
     # Remarks that are not warnings (a gate that sees the whole input).
     notes: tuple[str, ...] = ()
@@ -119,14 +119,6 @@ class Row(NamedTuple):
     @property
     def is_block(self) -> bool:
         return bool(self.children or self.branches)
-
-    def counted(self) -> tuple[int, int, int, int]:
-        """What the row adds to its block's and the network's totals: (params, buffers, MACs,
-        memory). A training-only row (aux) adds its parameters and buffers, not its compute
-        or memory: those are not spent at inference."""
-        if self.training_only:
-            return self.params, self.buffers, 0, 0
-        return self.params, self.buffers, self.macs, self.memory_bytes
 
     def contents(self) -> tuple["Row", ...]:
         return self.children + tuple(row for branch in self.branches for row in branch)
@@ -170,8 +162,9 @@ def block_row(index: str, text: str, kind: str, tensor: Tensor, output: Tensor, 
 
 
 def counted_sums(rows) -> tuple[int, int, int, int]:
-    """(params, buffers, MACs, memory) that the rows add up to (``Row.counted``, written out:
-    every block row of every analysis sums its rows)."""
+    """(params, buffers, MACs, memory) that the rows add to their block's and the network's
+    totals. A training-only row (aux) adds its parameters and buffers, not its compute or memory:
+    those are not spent at inference."""
     params = buffers = macs = memory = 0
     for row in rows:
         params += row.params

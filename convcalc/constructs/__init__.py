@@ -9,7 +9,7 @@ A construct module declares (the same names in every module):
   message leaves it out). Repeats ``[...]*N`` and block uses ``name(1, 2)`` have fixed forms in the grammar;
 - ``run(engine, item, tensor, field, scope, index) -> Row``: how its branches combine shapes,
   receptive fields (``base.merge_fields``) and counts (``engine.block_result`` sums what each row
-  adds, ``Row.counted``: an aux row only its params), with its explain lines; ``engine`` is the
+  adds, ``engine.counted_sums``: an aux row only its params), with its explain lines; ``engine`` is the
   walker (``sequence``, ``fail``, ``number``, ``block_result``, ``branch_scope``: the scope for a
   branch construct's branches, recording its input for a bare ``resize``);
 - ``TORCH_CLASS`` / ``TORCH_HELPER``: the exporter's module class and its source (None and ""

@@ -1,6 +1,6 @@
 """``aux(...)``: a training-only head (Inception-v3's AuxLogits). The main path continues from
 its input; its parameters count, its MACs and memory are not in the inference totals (the aux
-row and every row in it are ``training_only``: ``Row.counted``); its output is listed in JSON
+row and every row in it are ``training_only``: ``engine.counted_sums``); its output is listed in JSON
 ``outputs`` with ``training_only`` true."""
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from fractions import Fraction
 from math import gcd
+from typing import NamedTuple
 
 from ..geometry import AxisStep, same_padding, slide
 from ..tensor import Tensor, format_dims

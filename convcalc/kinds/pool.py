@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from math import gcd
+from typing import NamedTuple
 
 from ..geometry import AxisStep, ratio, slide
 from ..tensor import Tensor, format_dims
