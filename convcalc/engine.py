@@ -229,7 +229,7 @@ class WorkedLayer(NamedTuple):
     # The row's warnings: where the item could also have been read another way, the misfits, the kind's.
     warnings: tuple[str, ...]
     memory_bytes: int
-    rescales: bool  # some axis's jump changes (a stride, an upsampling): its bounds are checked
+    rescales: bool  # the jump may change (a stride, an upsampling, a global window): its bounds are checked
 
 
 class Scope(NamedTuple):
@@ -485,8 +485,7 @@ class Engine:
             exact_output=sliding.exact_outputs if sliding is not None else None,
             warnings=tuple(args.notes) + fit_warnings + effect.warnings,
             memory_bytes=output.elements * self.bytes_per_value,
-            rescales=sliding.rescales if sliding is not None else
-            isinstance(effect.rf, tuple) and any(step.scale != 1 for step in effect.rf))
+            rescales=effect.rf == GLOBAL or isinstance(effect.rf, tuple) and any(s.scale != 1 for s in effect.rf))
         if len(self.layer_cache) >= MEMO_ENTRIES:
             self.layer_cache.clear()
         self.layer_cache[key] = worked
@@ -507,11 +506,12 @@ class Engine:
             field = field.cover_all()
         elif rf is not None:
             field = field.advance(rf)
-            if rescales and any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
-                # Strides multiply the jump (transposed convs divide it): unbounded, the exact
-                # fractions would take megabytes and could not be printed.
-                raise self.fail(f"'{item.text}' takes the receptive field's jump (the product of the strides so "
-                                f"far) past 10^60 or below 10^-60: not supported", item.pos)
+        if rescales and any(j.numerator > MAX_SIZE or j.denominator > MAX_SIZE for j in field.jump):
+            # Strides multiply the jump (transposed convs divide it; a global window multiplies it by
+            # the positions it covers): unbounded, the exact fractions would take megabytes and
+            # could not be printed.
+            raise self.fail(f"'{item.text}' takes the receptive field's jump (the product of the strides so "
+                            f"far) past 10^60 or below 10^-60: not supported", item.pos)
         spatial = effect.output.spatial
         if spatial and spatial != field.positions:
             field = Field(field.size, field.jump, field.start, spatial)

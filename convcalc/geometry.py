@@ -183,7 +183,6 @@ class Sliding(NamedTuple):
     steps: tuple[AxisStep, ...]  # the receptive-field move per axis
     fits: bool  # every axis fits evenly
     exact_outputs: tuple[Fraction | int, ...]  # the unrounded output size per axis
-    rescales: bool  # a stride above 1 on some axis: the receptive field's jump grows
 
 
 # Networks slide the same few kernels over the same few sizes (every 3x3 conv of a stage, every
@@ -194,7 +193,7 @@ def slide(spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, 
           padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], ceil: bool = False) -> Sliding:
     axes = tuple(map(window_facts, spatial, kernel, stride, padding, dilation, (ceil,) * len(spatial)))
     windows, outputs, steps, fits, exact = zip(*axes) if axes else ((),) * 5
-    return Sliding(windows, outputs, steps, all(fits), exact, any(s != 1 for s in stride))
+    return Sliding(windows, outputs, steps, all(fits), exact)
 
 
 # One axis's facts, shared by the axes of a square kernel on a square input and by every layer
