@@ -293,9 +293,9 @@ class Engine:
         memo = memo_for(self.bytes_per_value, settings.sizes_only)
         self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = memo.worked
         self.args_cache: dict[tuple[str, int], Args] = memo.args
-        # (id(item), block arguments) -> (item, the item with them filled in).
+        # (id(item), block arguments) -> (item, the item with them filled in), and (item, its text).
         self.filled_cache: dict[tuple, tuple] = {}
-        self.written_cache: dict[tuple, tuple] = {}  # likewise, (item, a block's text)
+        self.written_cache: dict[tuple, tuple] = {}
         self.layer_count = 0
         # Blocks open now: block uses, [...], res and cat together. The parser caps each
         # definition's brackets, but a use inside brackets inside a use... multiplies them.
@@ -365,13 +365,18 @@ class Engine:
         return resolve_number(value, scope, self.fail)
 
     def written(self, item, scope: Scope) -> str:
-        """The item's text with the block's arguments filled in, once per item and arguments."""
+        """The item's text with the block's arguments filled in."""
+        return self.per_use(self.written_cache, item, scope, lambda: filled_text(item.text, scope))
+
+    @staticmethod
+    def per_use(cache: dict, item, scope: Scope, work):
+        """``work()`` once per item and block arguments. The entry holds the item: its id cannot
+        pass to another while the entry lives (the engine makes a Call on the fly for a block used
+        by its bare name)."""
         key = (id(item), tuple(scope.values.items()))
-        cached = self.written_cache.get(key)
+        cached = cache.get(key)
         if cached is None:
-            # The entry holds the item: its id cannot pass to another while the entry lives (the
-            # engine makes a Call on the fly for a block used by its bare name).
-            cached = self.written_cache[key] = (item, filled_text(item.text, scope))
+            cached = cache[key] = (item, work())
         return cached[1]
 
     @staticmethod
@@ -397,12 +402,8 @@ class Engine:
         return row._replace(explanation=tuple(lines))
 
     def filled(self, item: Layer, scope: Scope) -> Layer:
-        """The item with the block's arguments in place of its ``{param}`` numbers, once per arguments."""
-        key = (id(item), tuple(scope.values.items()))
-        cached = self.filled_cache.get(key)
-        if cached is None:
-            cached = self.filled_cache[key] = (item, substitute(item, scope, self.fail))  # holds the item: see written
-        return cached[1]
+        """The item with the block's arguments in place of its ``{param}`` numbers."""
+        return self.per_use(self.filled_cache, item, scope, lambda: substitute(item, scope, self.fail))
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int,
               scope: Scope | None = None) -> Row:
@@ -435,7 +436,7 @@ class Engine:
             warnings=worked.warnings,
             padding=effect.padding,
             exact_output=worked.exact_output,
-            explanation=(f"read as: {worked.layer.read_as()}", *worked.layer.explain(tensor, effect),
+            explanation=(f"read as: {reading(worked.layer)}", *worked.layer.explain(tensor, effect),
                          *rf_lines(before, effect, field)) if settings.explain and not settings.sizes_only else (),
             input=tensor,
             layer=worked.layer,

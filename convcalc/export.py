@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import re
+
 from . import __version__
 from .constructs import CONSTRUCTS
 from .engine import Analysis, Row

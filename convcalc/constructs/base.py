@@ -36,7 +36,7 @@ def merge_fields(fields: list, output, names: list[str]) -> tuple[object, list[s
 def training_only(row):
     """The row and every row inside it marked as run in training only (``aux``)."""
     return row._replace(training_only=True, children=tuple(training_only(r) for r in row.children),
-                    branches=tuple(tuple(training_only(r) for r in branch) for branch in row.branches))
+                        branches=tuple(tuple(training_only(r) for r in branch) for branch in row.branches))
 
 
 def concatenated(engine, item, outputs: list, name: str):
