@@ -88,15 +88,14 @@ def fit_search_steps() -> None:
     forget()
     Engine.run, Engine.worked_layer = counting_run, counting_worked
     try:
-        fit = fitting_inputs(report.document, report.analysis.input, len(report.analysis.leaves()),
-                             report.options.max_layers)
+        fit = fitting_inputs(report.document, report.analysis, report.options.max_layers)
     finally:
         Engine.run, Engine.worked_layer = run, worked
     times = []
     for _ in range(7):
         forget()
         start = time.process_time()
-        fitting_inputs(report.document, report.analysis.input, len(report.analysis.leaves()), report.options.max_layers)
+        fitting_inputs(report.document, report.analysis, report.options.max_layers)
         times.append(time.process_time() - start)
     seconds = statistics.median(times)
     print(f"\nfit search, resnet50 at 224 -> {fit.below.spatial} / {fit.above.spatial}: {counts['runs']} candidate "

@@ -113,8 +113,7 @@ def fit_search() -> None:
     for name in ("resnet50", "densenet121"):
         report = convcalc.analyse(name)
         layers = sum(1 for _ in report.analysis.leaves())
-        seconds = cpu_median(lambda: fitting_inputs(report.document, report.analysis.input, layers,
-                                                    report.options.max_layers))
+        seconds = cpu_median(lambda: fitting_inputs(report.document, report.analysis, report.options.max_layers))
         target = f"(target <= 5 ms: {verdict(seconds, 0.005)})" if name == "resnet50" else ""
         print(f"  {name:<12} {layers:>4} layers  {seconds * 1000:6.1f} ms {target}")
 

@@ -108,8 +108,7 @@ class Report:
             return (), None
         from .fixes import fitting_inputs
 
-        layers = sum(1 for _ in analysis.leaves())
-        fit = fitting_inputs(self.document, analysis.input, layers, self.options.max_layers)
+        fit = fitting_inputs(self.document, analysis, self.options.max_layers)
         found = {"below": list(fit.below.dims(layout)) if fit.below else None,
                  "above": list(fit.above.dims(layout)) if fit.above else None}
         sizes = [format_dims(t.dims(layout)) for t in (fit.below, fit.above) if t is not None]

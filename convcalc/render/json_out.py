@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .. import __version__, counts
 from ..constructs import CONSTRUCTS
 from ..engine import Analysis, Field, Row
+from ..gc_pause import gc_paused
 from ..units import plain
 
 if TYPE_CHECKING:
@@ -129,6 +130,13 @@ def total_json(analysis: Analysis, layout: str) -> dict:
 
 def json_document(report: Report) -> dict:
     """The --json document of a report (report.to_dict())."""
+    # A tree of new dicts and lists, without cycles, as the rows are (gc_pause.py): collections
+    # run while 5,000 rows are built found nothing and took 40% of the time.
+    with gc_paused():
+        return document_of(report)
+
+
+def document_of(report: Report) -> dict:
     analysis, layout = report.analysis, report.layout
     fields: dict = {}
     document = {
