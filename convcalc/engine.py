@@ -130,7 +130,7 @@ class Row(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def reading(layer) -> str:
-    """``layer.read_as()``, formatted once: analyses share their built layers (Memo)."""
+    """``layer.read_as()``, formatted once: analyses share their built layers (MEMOS)."""
     return layer.read_as()
 
 
@@ -245,37 +245,34 @@ class Scope(NamedTuple):
     network_input: Tensor | None = None
 
 
-class Memo(NamedTuple):
-    """What the engine works out once per process and reuses in every analysis: pure functions
-    of an item's text and its input, so that a batch of specs, the fit search's candidates and an
-    API caller's loop share them (bn, relu and a stage's convs recur across designs)."""
-
-    # (text, input, context) -> the layer worked out there, for one bytes-per-value and mode.
-    worked: dict
-    # (text, rank) -> the item's options as its kind reads them (they depend on nothing else).
-    args: dict
-
-
-# Each memo is cleared when it reaches this many entries: bounded memory in a long batch.
+# What the engine works out once per process and reuses in every analysis: pure functions of an
+# item's text and its input, so that a batch of specs, the fit search's candidates and an API
+# caller's loop share them (bn, relu and a stage's convs recur across designs). Each memo is
+# cleared when it reaches MEMO_ENTRIES entries: bounded memory in a long batch.
 MEMO_ENTRIES = 50_000
-MEMOS: dict[tuple[int, bool], Memo] = {}
+# (bytes per value, sizes only) -> {(text, input, context): the layer worked out there}: analyses
+# whose rows agree on memory (batch x dtype) and on what they hold (sizes only: no misfit messages).
+MEMOS: dict[tuple[int, bool], dict] = {}
+# (text, rank) -> the item's options as its kind reads them: they depend on nothing else, so every
+# mode shares them (the fit search's sizes-only candidates read the items the analysis read).
+ARGS: dict[tuple[str, int], Args] = {}
 
 
 def forget() -> None:
     """Empty the per-process memos, as in a new process (benchmarks time cold analyses)."""
     MEMOS.clear()
+    ARGS.clear()
     slide.cache_clear()
     window_facts.cache_clear()
     reading.cache_clear()
 
 
-def memo_for(bytes_per_value: int, sizes_only: bool) -> Memo:
-    """The memo of analyses whose rows agree on memory (batch x dtype) and on what they hold
-    (sizes only: no misfit messages)."""
+def memo_for(bytes_per_value: int, sizes_only: bool) -> dict:
+    """The worked-layer memo for one bytes-per-value and mode."""
     key = (bytes_per_value, sizes_only)
     memo = MEMOS.get(key)
     if memo is None:
-        memo = MEMOS[key] = Memo({}, {})
+        memo = MEMOS[key] = {}
     return memo
 
 
@@ -290,9 +287,9 @@ class Engine:
         self.document = document
         self.settings = settings
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
-        memo = memo_for(self.bytes_per_value, settings.sizes_only)
-        self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = memo.worked
-        self.args_cache: dict[tuple[str, int], Args] = memo.args
+        self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = \
+            memo_for(self.bytes_per_value, settings.sizes_only)
+        self.args_cache = ARGS
         # (id(item), block arguments) -> (item, the item with them filled in), and (item, its text).
         self.filled_cache: dict[tuple, tuple] = {}
         self.written_cache: dict[tuple, tuple] = {}

@@ -1,5 +1,5 @@
-"""The engine's per-process memos (engine.Memo, geometry.slide, engine.reading) must be invisible:
-an analysis gives the same document cold (memos emptied, as in a new process) and warm (after
+"""The engine's per-process memos (engine.MEMOS and ARGS, geometry.slide, engine.reading) must be
+invisible: an analysis gives the same document cold (memos emptied, as in a new process) and warm (after
 other analyses filled them with other batches, dtypes, inputs and the fit search's sizes-only
 rows), in any order. The numbers themselves are checked against PyTorch and the papers elsewhere;
 here one hand-worked case pins the memory convention across batch sizes."""
