@@ -14,7 +14,7 @@ from .engine import DTYPE_BYTES, MAX_LAYERS
 from .errors import SpecError, printable
 from .kinds import cheatsheet
 from .report import CONVENTION_NAMES, Comparison, Options, Report, build_report
-from .sources import example_names, example_summary, network_names
+from .sources import example_names, example_summary, network_names, stdin_lines
 from .tensor import DEFAULT_INPUT, LAYOUTS, whole_number
 
 CHEATSHEET = """\b
@@ -278,12 +278,15 @@ def batch_command(options, convention, jobs):
 
     from .api import analyse_many
 
-    stdin = click.get_text_stream("stdin")
-    for document in analyse_many((line.rstrip("\r\n") for line in stdin), input=options.input,
-                                 layout=options.layout, batch=options.batch, dtype=options.dtype,
-                                 convention=convention, strict=options.strict, max_layers=options.max_layers,
-                                 jobs=jobs):
-        click.echo(json.dumps(document))
+    def write_all():  # a closed or failing stdin is the one error that ends the stream
+        lines = stdin_lines("the specs")
+        for document in analyse_many((line.rstrip("\r\n") for line in lines), input=options.input,
+                                     layout=options.layout, batch=options.batch, dtype=options.dtype,
+                                     convention=convention, strict=options.strict, max_layers=options.max_layers,
+                                     jobs=jobs):
+            click.echo(json.dumps(document))
+
+    reported(write_all)
 
 
 @main.command("draw")
@@ -470,10 +473,11 @@ def quiz_command(kind, dims, network, seed, count, as_json):
         click.echo(json.dumps({"seed": seed, "questions": [q.to_dict() for q in drawn]}, indent=2))
         return
     right = 0
-    stdin = click.get_text_stream("stdin")
+    # A closed stdin answers nothing, as an empty one does: the first question shows its answer.
+    answers = stdin_lines("the answers") if sys.stdin is not None else iter(())
     for question in drawn:
         click.echo(f"Q{question.number}. {question.text}")
-        line = stdin.readline()
+        line = reported(lambda: next(answers, ""))
         if not line:
             click.echo(f"(no answer) The answer is {question.answer}.")
             break

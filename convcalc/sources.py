@@ -65,6 +65,24 @@ def read_stdin() -> str:
         raise SpecError(f"cannot read the spec from stdin: {reason(error)}", "-", 0) from None
 
 
+def stdin_lines(what: str):
+    """stdin's lines as UTF-8 text (``convcalc batch``, ``quiz``), read as they come: a byte that is
+    not UTF-8 reads as U+FFFD, which the parser refuses at its column, and the stream goes on."""
+    if sys.stdin is None:
+        raise SpecError(f"cannot read {what} from stdin: it is closed", "-", 0)
+    return lines_of(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace"), what)
+
+
+def lines_of(reader, what: str):
+    try:
+        yield from reader
+    except OSError as error:
+        raise SpecError(f"cannot read {what} from stdin: {reason(error)}", "-", 0) from None
+    finally:
+        if not reader.closed:  # a quiz stops early; its stream may be closed by then
+            reader.detach()  # the caller owns the stream
+
+
 def reason(error: OSError | UnicodeDecodeError) -> str:
     return getattr(error, "strerror", None) or str(error)
 

@@ -4,7 +4,6 @@ and built layers hold values, not the engine (no reference cycles)."""
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import re
 import tomllib
@@ -29,15 +28,12 @@ def layer_nodes(node):
     """Every layer item in a parsed spec, however it is nested."""
     if isinstance(node, Layer):
         yield node
-    elif isinstance(node, (tuple, list)):
+    elif isinstance(node, (tuple, list)):  # the parser's nodes are named tuples
         for value in node:
             yield from layer_nodes(value)
     elif isinstance(node, dict):
         for value in node.values():
             yield from layer_nodes(value)
-    elif dataclasses.is_dataclass(node):
-        for field in dataclasses.fields(node):
-            yield from layer_nodes(getattr(node, field.name))
 
 
 @cache

@@ -99,7 +99,8 @@ def test_stream_case(case, tmp_path, monkeypatch):
         status, out, err = run_process(case, args, tmp_path)
     else:
         monkeypatch.chdir(tmp_path)
-        result = CliRunner().invoke(main, args, input=case.get("stdin"),
+        stdin = case["stdin_bytes"].encode("latin-1") if "stdin_bytes" in case else case.get("stdin")
+        result = CliRunner().invoke(main, args, input=stdin,
                                                     env=case.get("env"), catch_exceptions=False)
         status, out, err = result.exit_code, result.stdout, result.stderr
     assert time.monotonic() - started < SECONDS
