@@ -22,6 +22,8 @@ Run: python benchmarks/run.py        (a few minutes on 2 cores)
    generated specs of 10^2..10^5 layers: a sequential stack, nested repeats, DenseNet-style concat
    chains; layers/second and the fitted scaling exponent of time vs layers (1.0 = linear).
    Target: >= 200,000 layers/s analysed, exponent <= 1.05.
+6. When valgrind is installed: start-up in instructions executed (callgrind), the floors and the
+   commands of 1, and importing convcalc's CLI alone; counts do not move with the machine's load.
 """
 
 from __future__ import annotations
@@ -167,6 +169,37 @@ def peers(convcalc_json: float) -> None:
           f"convcalc --json resnet50 is {t / convcalc_json:.0f}x faster")
 
 
+def instructions() -> None:
+    """Start-up in instructions executed (valgrind's callgrind), when valgrind is installed: unlike
+    wall time, the same count whatever else the machine runs (a shared VM's steal time moved the
+    wall-time medians here by 10 ms from run to run)."""
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        print("\ninstructions: valgrind not installed, skipped")
+        return
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "import click (JSON floor)": [sys.executable, "-c", "import click"],
+        "import click, rich (table floor)": [sys.executable, "-c", "import click, rich.console, rich.table"],
+        "import convcalc's CLI": [sys.executable, "-c", "import gc; gc.disable(); import click, convcalc.cli"],
+        "convcalc --json resnet50": CONVCALC + ["--json", "resnet50"],
+        "convcalc resnet50 (table)": CONVCALC + ["resnet50"],
+        "convcalc small table": CONVCALC + ["-i", "3x32x32", "conv3x3s1p1x64,relu,pool2,fc10"],
+    }
+    counts = {}
+    for name, command in commands.items():
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV, check=True)
+        counts[name] = int(next(line for line in done.stderr.splitlines() if "Collected" in line).split()[-1])
+    click_floor, rich_floor = counts["import click (JSON floor)"], counts["import click, rich (table floor)"]
+    print("\nstart-up in instructions (valgrind callgrind, one run each: the count does not vary with load)")
+    for name, count in counts.items():
+        floor = rich_floor if "table" in name else click_floor
+        ratio = f"{count / floor:5.2f}x its floor" if name.startswith("convcalc") or name.startswith("import conv") else ""
+        print(f"  {name:<34} {count / 1e6:8.1f} M  {ratio}")
+
+
 def sequential(layers: int) -> str:
     rng = random.Random(layers)
     return ",".join(f"conv3p1x{rng.randint(8, 64)},bn,relu" for _ in range(layers // 3))
@@ -225,3 +258,4 @@ if __name__ == "__main__":
     batch_throughput()
     peers(json_time)
     throughput()
+    instructions()
