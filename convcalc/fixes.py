@@ -58,12 +58,12 @@ class Congruence(NamedTuple):
 
     def sizes(self, size: int, direction: int, span: int):
         """Its members within ``span`` of ``size`` (not ``size`` itself), nearest first, >= 1."""
-        if not self.modulus:
-            return
-        gap = (self.residue - size) % self.modulus or self.modulus
-        first = size + gap if direction > 0 else size - ((size - self.residue) % self.modulus or self.modulus)
-        last = size + span if direction > 0 else max(size - span, 0) + 1
-        yield from range(first, last + direction, direction * self.modulus) if (last - first) * direction >= 0 else ()
+        modulus = self.modulus
+        if not modulus:
+            return range(0)
+        if direction > 0:
+            return range(size + ((self.residue - size) % modulus or modulus), size + span + 1, modulus)
+        return range(size - ((size - self.residue) % modulus or modulus), max(size - span, 0), -modulus)
 
 
 EVERY_SIZE = Congruence(0, 1)
