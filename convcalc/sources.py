@@ -100,6 +100,9 @@ def read_file(path: str, shown_as: str) -> str:
         return read_text(path)
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"cannot read spec file '{path}': {reason(error)}", shown_as, 0) from None
+    except ValueError:  # open() refuses a NUL byte (a batch line can hold one; an argument cannot)
+        raise SpecError(f"cannot read spec file '{path}': a path cannot hold a NUL character", shown_as,
+                        path.index("\0")) from None
 
 
 def is_path(text: str) -> bool:
