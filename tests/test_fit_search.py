@@ -89,7 +89,8 @@ def test_fitting_classes_by_hand(spec, shape, expected):
 
 @st.composite
 def networks(draw):
-    """Small stacks of strided convs and pools, some inside res or cat blocks, at a random input."""
+    """Small stacks of strided convs and pools, some inside res or cat blocks, some after layers
+    that break the argument, at a random input."""
     def layer():
         kernel, stride, pad, dilation = draw(st.integers(1, 5)), draw(st.integers(1, 3)), draw(st.integers(0, 2)), \
             draw(st.integers(1, 2))
@@ -98,16 +99,21 @@ def networks(draw):
         kernel = max(kernel, 2 * pad)  # pooling pads at most half its window
         return f"{draw(st.sampled_from(['max', 'avg']))}pool{kernel}s{stride}p{pad}{draw(st.sampled_from(['', 'ceil']))}"
 
+    # Layers that break the residue-class argument (the search must then fall back to every size),
+    # and a squeeze-excitation gate, whose global pool sits inside a block.
+    breakers = ["up2", "pad1", "conv3s2psamex2", "conv2psamex2", "aap5", "mul(gap, conv1x1x2, sigmoid)", "gap"]
     items = []
     for _ in range(draw(st.integers(1, 4))):
-        shape = draw(st.sampled_from(["layer", "layer", "res", "cat"]))
+        shape = draw(st.sampled_from(["layer", "layer", "res", "cat", "breaker"]))
         if shape == "layer":
             items.append(layer())
         elif shape == "res":
             stride = draw(st.integers(1, 3))
             items.append(f"res(conv3s{stride}p1x2,relu | conv1s{stride}x2)")
-        else:
+        elif shape == "cat":
             items.append(f"cat({layer()} | {layer()})")
+        else:
+            items.append(draw(st.sampled_from(breakers)))
     rank = draw(st.integers(1, 2))
     spatial = [draw(st.integers(6, 90))] * rank if draw(st.booleans()) else \
         [draw(st.integers(6, 90)) for _ in range(rank)]
