@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import gc
 
+from .gc_pause import gc_paused
+
 
 def main():
-    collecting = gc.isenabled()
-    gc.disable()
-    from .cli import main as cli_main
+    with gc_paused():
+        from .cli import main as cli_main
 
-    gc.freeze()
-    if collecting:
-        gc.enable()
+        gc.freeze()
     return cli_main()

@@ -267,6 +267,14 @@ def forget() -> None:
     reading.cache_clear()
 
 
+def remembered(memo: dict, key, value):
+    """``value``, kept in ``memo`` under ``key``; a full memo (MEMO_ENTRIES) is emptied first."""
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def memo_for(bytes_per_value: int, sizes_only: bool) -> dict:
     """The worked-layer memo for one bytes-per-value and mode."""
     key = (bytes_per_value, sizes_only)
@@ -289,7 +297,6 @@ class Engine:
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
         self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = \
             memo_for(self.bytes_per_value, settings.sizes_only)
-        self.args_cache = ARGS
         # (id(item), block arguments) -> (item, the item with them filled in), and (item, its text).
         self.filled_cache: dict[tuple, tuple] = {}
         self.written_cache: dict[tuple, tuple] = {}
@@ -484,19 +491,12 @@ class Engine:
             warnings=tuple(args.notes) + fit_warnings + effect.warnings,
             memory_bytes=output.elements * self.bytes_per_value,
             rescales=effect.rf == GLOBAL or isinstance(effect.rf, tuple) and any(s.scale != 1 for s in effect.rf))
-        if len(self.layer_cache) >= MEMO_ENTRIES:
-            self.layer_cache.clear()
-        self.layer_cache[key] = worked
-        return worked
+        return remembered(self.layer_cache, key, worked)
 
     def args(self, item: Layer, rank: int, kind) -> Args:
         key = (item.text, rank)
-        args = self.args_cache.get(key)
-        if args is None:
-            if len(self.args_cache) >= MEMO_ENTRIES:
-                self.args_cache.clear()
-            args = self.args_cache[key] = Args(options_of(item), rank, kind)
-        return args
+        args = ARGS.get(key)
+        return args if args is not None else remembered(ARGS, key, Args(options_of(item), rank, kind))
 
     def moved_field(self, item: Layer, field: Field, effect: Effect, rescales: bool) -> Field:
         rf = effect.rf

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from .engine import Analysis, Engine, Row, Settings
 from .errors import SpecError
 from .gc_pause import gc_paused
+from .kinds.base import symmetric
 from .syntax import Document
 from .tensor import Tensor
 
@@ -174,9 +175,8 @@ def fitting_classes(leaves: list[Row], rank: int) -> tuple[Congruence, ...]:
         if effect.sliding is None:
             broken = broken or effect.rf is not None or leaf.output.spatial != leaf.input.spatial
             continue
-        symmetric = all(w.pad_low == w.pad_high for w in windows)
         # psame pads to ceil(W/S) outputs: with a stride, how much depends on the input size.
-        if not symmetric or effect.rf != effect.sliding.steps or any(strides) and leaf.layer.args.has("psame"):
+        if not symmetric(effect.padding) or effect.rf != effect.sliding.steps or any(strides) and leaf.layer.args.has("psame"):
             broken = True  # its own condition is not added: the class only grows
             continue
         for axis, window in enumerate(windows):

@@ -56,28 +56,35 @@ def bounded_text(binary) -> str:
 
 
 def read_stdin() -> str:
-    # Python sets sys.stdin to None when it starts with the descriptor closed (`convcalc - <&-`).
-    if sys.stdin is None:
-        raise SpecError("cannot read the spec from stdin: it is closed", "-", 0)
+    buffer = stdin_buffer("the spec")
     try:
-        return bounded_text(sys.stdin.buffer)
+        return bounded_text(buffer)
     except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"cannot read the spec from stdin: {reason(error)}", "-", 0) from None
+        raise stdin_failure("the spec", reason(error)) from None
 
 
 def stdin_lines(what: str):
     """stdin's lines as UTF-8 text (``convcalc batch``, ``quiz``), read as they come: a byte that is
     not UTF-8 reads as U+FFFD, which the parser refuses at its column, and the stream goes on."""
+    return lines_of(io.TextIOWrapper(stdin_buffer(what), encoding="utf-8-sig", errors="replace"), what)
+
+
+def stdin_buffer(what: str):
+    # Python sets sys.stdin to None when it starts with the descriptor closed (`convcalc - <&-`).
     if sys.stdin is None:
-        raise SpecError(f"cannot read {what} from stdin: it is closed", "-", 0)
-    return lines_of(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace"), what)
+        raise stdin_failure(what, "it is closed")
+    return sys.stdin.buffer
+
+
+def stdin_failure(what: str, why: str) -> SpecError:
+    return SpecError(f"cannot read {what} from stdin: {why}", "-", 0)
 
 
 def lines_of(reader, what: str):
     try:
         yield from reader
     except OSError as error:
-        raise SpecError(f"cannot read {what} from stdin: {reason(error)}", "-", 0) from None
+        raise stdin_failure(what, reason(error)) from None
     finally:
         if not reader.closed:  # a quiz stops early; its stream may be closed by then
             reader.detach()  # the caller owns the stream

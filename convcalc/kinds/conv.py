@@ -45,7 +45,7 @@ def check_groups(args: Args, in_channels: int, out_channels: int, groups: int) -
 
 
 def asymmetric_warning(padding) -> tuple[str, ...]:
-    if all(lo == hi for lo, hi in padding):
+    if symmetric(padding):
         return ()
     shown = sorted({f"{lo} before + {hi} after" for lo, hi in padding})
     return (f"asymmetric 'same' padding ({', '.join(shown)}): PyTorch needs an explicit F.pad for this",)
