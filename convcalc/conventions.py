@@ -20,8 +20,13 @@ checked against the tools themselves in tests/test_conventions_oracle.py.
 
 from __future__ import annotations
 
-from .engine import Analysis, Row
+from .engine import Analysis, Row, process_memo, remembered
 from .kinds import COSTS, KINDS
+
+# (convention, id(built layer)) -> (the layer, its row's operations by cause): a layer's costs are
+# those of its built object at its input (the engine makes one per item and input, and its rows
+# differ only in where they stand), so a network's repeated layers and a batch's are counted once.
+COUNTED: dict[tuple[str, int], tuple] = process_memo()
 
 CAUSES = ("multiply-adds", "bias", "norms", "activations", "pooling", "resampling", "x2 (FLOPs)")
 
@@ -61,7 +66,14 @@ class Convention:
                               f"{sorted(set(COSTS) - set(weights))}, unknown {sorted(set(weights) - set(COSTS))}")
 
     def counts(self, row: Row) -> dict[str, int]:
-        """One layer row's operations by cause (only the causes it has)."""
+        """One layer row's operations by cause (only the causes it has); the caller's to read, not change."""
+        key = (self.name, id(row.layer))
+        counted = COUNTED.get(key)
+        if counted is None:
+            counted = remembered(COUNTED, key, (row.layer, self.counted(row)))
+        return counted[1]
+
+    def counted(self, row: Row) -> dict[str, int]:
         result: dict[str, int] = {}
         for cost, amount in KINDS[row.kind].costs(row.layer, row).items():
             weight = self.weights[cost]

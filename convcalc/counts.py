@@ -29,19 +29,29 @@ def activations(row: Row) -> int:
 def stored_activations(row: Row) -> int:
     """Elements the row stores as a new tensor (0 for an in-place layer); a block sums its layers."""
     if row.is_block:
-        return sum(stored_activations(leaf) for leaf in row.leaves())
-    return 0 if row.kind in IN_PLACE else row.output.elements
+        return sum(layer_stored(leaf, leaf.output.elements) for leaf in row.leaves())
+    return layer_stored(row, row.output.elements)
+
+
+def layer_stored(layer: Row, elements: int) -> int:
+    """stored_activations of a layer row whose output holds ``elements``."""
+    return 0 if layer.kind in IN_PLACE else elements
 
 
 def biases(row: Row) -> int:
     """Bias values: a conv / fc bias vector, a norm's shift (beta); a block sums its layers."""
     if row.is_block:
-        return sum(biases(leaf) for leaf in row.leaves())
-    layer = row.layer
-    if getattr(layer, "bias", None) is True:
-        return row.output.channels
-    if getattr(layer, "affine", False):
-        return row.params // 2
+        return sum(layer_biases(leaf) for leaf in row.leaves())
+    return layer_biases(row)
+
+
+def layer_biases(layer: Row) -> int:
+    """biases of a layer row."""
+    built = layer.layer
+    if getattr(built, "bias", None) is True:
+        return layer.output.channels
+    if getattr(built, "affine", False):
+        return layer.params // 2
     return 0
 
 
@@ -57,12 +67,16 @@ def whole_input(row: Row) -> bool:
 
 def memory(analysis: Analysis, mode: str, leaves: list[Row] | None = None) -> int:
     """Activation bytes for the whole network under a memory convention (batch and dtype included)."""
-    per_value = analysis.batch * DTYPE_BYTES[analysis.dtype]
     leaves = analysis.leaves() if leaves is None else leaves
-    if mode == "outputs":
-        return sum(leaf.output.elements for leaf in leaves) * per_value
-    stored = sum(stored_activations(leaf) for leaf in leaves) * per_value
-    return stored if mode == "stored" else 2 * stored
+    elements = [leaf.output.elements for leaf in leaves]
+    stored = sum(map(layer_stored, leaves, elements)) if mode != "outputs" else 0
+    return memory_bytes(analysis, mode, sum(elements), stored)
+
+
+def memory_bytes(analysis: Analysis, mode: str, outputs: int, stored: int) -> int:
+    """The bytes of ``mode`` (MEMORY_MODES) for layers that output ``outputs`` elements and store ``stored``."""
+    per_value = analysis.batch * DTYPE_BYTES[analysis.dtype]
+    return per_value * (outputs if mode == "outputs" else stored if mode == "stored" else 2 * stored)
 
 
 def totals(analysis: Analysis) -> dict:
@@ -70,15 +84,18 @@ def totals(analysis: Analysis) -> dict:
     leaves = analysis.leaves()
     total = analysis.total
     size = DTYPE_BYTES[analysis.dtype]
-    bias_count = sum(biases(leaf) for leaf in leaves)
+    elements = [leaf.output.elements for leaf in leaves]
+    outputs = sum(elements)
+    stored = sum(map(layer_stored, leaves, elements))
+    bias_count = sum(map(layer_biases, leaves))
     return {
-        "activations": sum(leaf.output.elements for leaf in leaves),
-        "stored_activations": sum(stored_activations(leaf) for leaf in leaves),
+        "activations": outputs,
+        "stored_activations": stored,
         "weights": sum(leaf.params for leaf in leaves) - bias_count,  # weights() of every leaf
         "biases": bias_count,
         # The parameters at --dtype (VGG16 float32: 138,357,544 x 4 = 553,430,176 bytes).
         "params_bytes": total.params * size,
-        "memory": {mode: memory(analysis, mode, leaves) for mode in MEMORY_MODES},
+        "memory": {mode: memory_bytes(analysis, mode, outputs, stored) for mode in MEMORY_MODES},
         # Keras's model.summary(): BatchNorm's moving mean and variance are non-trainable params.
         "keras": {"trainable_params": total.params, "non_trainable_params": total.buffers,
                   "total_params": total.params + total.buffers},

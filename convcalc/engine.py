@@ -250,18 +250,37 @@ class Scope(NamedTuple):
 # caller's loop share them (bn, relu and a stage's convs recur across designs). Each memo is
 # cleared when it reaches MEMO_ENTRIES entries: bounded memory in a long batch.
 MEMO_ENTRIES = 50_000
+# Every such memo, for forget(); other modules' too (conventions' counts), through process_memo().
+PROCESS_MEMOS: list[dict] = []
+
+
+def process_memo() -> dict:
+    """A new per-process memo, emptied by forget()."""
+    memo: dict = {}
+    PROCESS_MEMOS.append(memo)
+    return memo
+
+
 # (bytes per value, sizes only) -> {(text, input, context): the layer worked out there}: analyses
 # whose rows agree on memory (batch x dtype) and on what they hold (sizes only: no misfit messages).
-MEMOS: dict[tuple[int, bool], dict] = {}
+MEMOS: dict[tuple[int, bool], dict] = process_memo()
 # (text, rank) -> the item's options as its kind reads them: they depend on nothing else, so every
 # mode shares them (the fit search's sizes-only candidates read the items the analysis read).
-ARGS: dict[tuple[str, int], Args] = {}
+ARGS: dict[tuple[str, int], Args] = process_memo()
+# (id(item), block arguments) -> (item, the item with them filled in), and -> (item, its text): a
+# block's items at the same arguments recur in every analysis of a network (a batch, the fit
+# search's candidates), and filling them in took a sixth of a ResNet-50 analysis (Engine.per_use).
+FILLED: dict[tuple, tuple] = process_memo()
+WRITTEN: dict[tuple, tuple] = process_memo()
+# A block used by its bare name -> the Call it stands for: one Call per item, so that the entries
+# above, keyed by the Call's id, are found again in the next analysis.
+BARE_CALLS: dict[tuple, tuple] = process_memo()
 
 
 def forget() -> None:
     """Empty the per-process memos, as in a new process (benchmarks time cold analyses)."""
-    MEMOS.clear()
-    ARGS.clear()
+    for memo in PROCESS_MEMOS:
+        memo.clear()
     slide.cache_clear()
     window_facts.cache_clear()
     reading.cache_clear()
@@ -284,6 +303,9 @@ def memo_for(bytes_per_value: int, sizes_only: bool) -> dict:
     return memo
 
 
+EMPTY_SCOPE = Scope({})
+
+
 class Engine:
     """Walks a document's layers, carrying the tensor and receptive field along; block
     constructs (constructs/*) are walked by their own modules, which call back here."""
@@ -297,9 +319,6 @@ class Engine:
         self.bytes_per_value = settings.batch * DTYPE_BYTES[settings.dtype]
         self.layer_cache: dict[tuple[str, Tensor, Context | None], WorkedLayer] = \
             memo_for(self.bytes_per_value, settings.sizes_only)
-        # (id(item), block arguments) -> (item, the item with them filled in), and (item, its text).
-        self.filled_cache: dict[tuple, tuple] = {}
-        self.written_cache: dict[tuple, tuple] = {}
         self.layer_count = 0
         # Blocks open now: block uses, [...], res and cat together. The parser caps each
         # definition's brackets, but a use inside brackets inside a use... multiplies them.
@@ -354,7 +373,7 @@ class Engine:
             if not (self.document.definitions and item.text.lower() in self.document.definitions):
                 return self.layer(self.filled(item, scope) if item.has_refs else item, tensor, field,
                                   index, self.use_pos if scope.calls else item.pos, scope)
-            item = Call(item.text.lower(), (), item.text, item.pos)
+            item = self.per_use(BARE_CALLS, item, EMPTY_SCOPE, lambda: Call(item.text.lower(), (), item.text, item.pos))
         if self.nesting >= MAX_NESTING:
             raise self.fail(f"blocks nest more than {MAX_NESTING} levels deep (block uses, [...], "
                             f"{listed(BRANCH_CONSTRUCTS, 'and')} counted together)", item.pos)
@@ -370,17 +389,17 @@ class Engine:
 
     def written(self, item, scope: Scope) -> str:
         """The item's text with the block's arguments filled in."""
-        return self.per_use(self.written_cache, item, scope, lambda: filled_text(item.text, scope))
+        return self.per_use(WRITTEN, item, scope, lambda: filled_text(item.text, scope))
 
     @staticmethod
     def per_use(cache: dict, item, scope: Scope, work):
         """``work()`` once per item and block arguments. The entry holds the item: its id cannot
         pass to another while the entry lives (the engine makes a Call on the fly for a block used
-        by its bare name)."""
+        by its bare name: ``BARE_CALLS``)."""
         key = (id(item), tuple(scope.values.items()))
         cached = cache.get(key)
         if cached is None:
-            cached = cache[key] = (item, work())
+            cached = remembered(cache, key, (item, work()))
         return cached[1]
 
     @staticmethod
@@ -407,7 +426,7 @@ class Engine:
 
     def filled(self, item: Layer, scope: Scope) -> Layer:
         """The item with the block's arguments in place of its ``{param}`` numbers."""
-        return self.per_use(self.filled_cache, item, scope, lambda: substitute(item, scope, self.fail))
+        return self.per_use(FILLED, item, scope, lambda: substitute(item, scope, self.fail))
 
     def layer(self, item: Layer, tensor: Tensor, field: Field, index: str, use_pos: int,
               scope: Scope | None = None) -> Row:

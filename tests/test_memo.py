@@ -1,4 +1,5 @@
-"""The engine's per-process memos (engine.MEMOS and ARGS, geometry.slide, engine.reading) must be
+"""The per-process memos (engine.PROCESS_MEMOS: the worked layers, their options, block items filled in,
+bare block uses, conventions' counts; geometry.slide, engine.reading) must be
 invisible: an analysis gives the same document cold (memos emptied, as in a new process) and warm (after
 other analyses filled them with other batches, dtypes, inputs and the fit search's sizes-only
 rows), in any order. The numbers themselves are checked against PyTorch and the papers elsewhere;
@@ -23,6 +24,17 @@ CASES = [
     ("conv3s2p1x8,res(conv3p1x8,bn | id),up2,resize,cat(id | conv1x1x8),conv3psamex4", {"input": "3x17x17"}),
     ("googlenet", {}),
     ("densenet121", {"input": "3x97x97"}),
+    # The same layers counted under other conventions (conventions.COUNTED holds one count per
+    # convention and built layer).
+    ("resnet50", {"convention": "ptflops"}),
+    ("googlenet", {"convention": "torchinfo"}),
+    ("conv3p1x16,bn,relu,pool2,conv3p1x16,bn,relu,gap,fc10", {"input": "3x32x32", "convention": "torch"}),
+    # One block name and its arguments in two specs with different bodies, used with arguments and
+    # by its bare name (engine.FILLED, WRITTEN and BARE_CALLS are keyed by the items' ids).
+    ("blk(w) = conv3p1x{w}, relu\nblk(8), blk(16)", {"input": "3x8x8"}),
+    ("blk(w) = conv1x1x{w}, bn\nblk(8), blk(16)", {"input": "3x8x8"}),
+    ("blk = conv1x1x4, bn\nblk, blk", {"input": "3x8x8"}),
+    ("blk = conv3p1x4\nblk, blk", {"input": "3x8x8"}),
 ]
 
 

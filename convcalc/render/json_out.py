@@ -65,12 +65,13 @@ def row_json(row: Row, layout: str, fields: dict | None = None) -> dict:
     ``known``, for one document's rows (they live as long as it is built, and so do their ids)."""
     children = [row_json(child, layout, fields) for child in row.children]
     branches = [[row_json(r, layout, fields) for r in branch] for branch in row.branches]
+    activations = counts.activations(row)
     if children or branches:
         inner = children + [document for branch in branches for document in branch]
         stored = sum(document["stored_activations"] for document in inner)
         biases = sum(document["biases"] for document in inner)
     else:
-        stored, biases = counts.stored_activations(row), counts.biases(row)
+        stored, biases = counts.layer_stored(row, activations), counts.layer_biases(row)
     document = {
         "index": row.index,
         "layer": row.text,
@@ -95,7 +96,7 @@ def row_json(row: Row, layout: str, fields: dict | None = None) -> dict:
     if row.head_output is not None:
         document["head_output"] = list(row.head_output.dims(layout))
     # The numbers courses ask for (counts.py): element counts, weights vs biases.
-    document["activations"] = counts.activations(row)
+    document["activations"] = activations
     document["stored_activations"] = stored
     document["weights"] = row.params - biases  # counts.weights
     document["biases"] = biases
