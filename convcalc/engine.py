@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from functools import lru_cache
-from typing import NamedTuple
 
 from .constructs import BRANCH_CONSTRUCTS, CONSTRUCTS, listed
 from .errors import SpecError
@@ -16,6 +15,7 @@ from .gc_pause import gc_paused
 from .geometry import AxisStep, fit_message, ratio, slide, window_facts
 from .keras import bare_name
 from .kinds import GLOBAL, KINDS, Args, Context, Effect, Option, OptionError, Options, suggest
+from .records import Record
 from .syntax import MAX_NESTING, Arg, Call, Document, Layer, Ref, Seq
 from .tensor import AXIS_NAMES, Tensor, format_dims
 from .units import short_fraction
@@ -29,7 +29,7 @@ MAX_LAYERS = 5_000
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "float64": 8}
 
 
-class Field(NamedTuple):
+class Field(Record):
     """Receptive field per input axis: size, jump and start (centre of the first output's field).
 
     ``positions`` is how many outputs there are along each axis now; a flat
@@ -69,7 +69,7 @@ class Field(NamedTuple):
                      for r, s in zip(self.size, self.start))
 
 
-class Row(NamedTuple):
+class Row(Record):
     """One layer, or one block (repeat, res, cat, named block) holding its rows.
 
     A block's numbers are the sums of the layers inside it (what each adds: ``counted_sums``);
@@ -175,7 +175,7 @@ def counted_sums(rows) -> tuple[int, int, int, int]:
     return params, buffers, macs, memory
 
 
-class Totals(NamedTuple):
+class Totals(Record):
     params: int
     buffers: int
     macs: int
@@ -185,7 +185,7 @@ class Totals(NamedTuple):
     non_integer: int
 
 
-class Analysis(NamedTuple):
+class Analysis(Record):
     input: Tensor
     rows: tuple[Row, ...]
     total: Totals
@@ -206,7 +206,7 @@ class Analysis(NamedTuple):
         yield from walk(self.rows)
 
 
-class Settings(NamedTuple):
+class Settings(Record):
     batch: int = 1
     dtype: str = "float32"
     strict: bool = False
@@ -218,7 +218,7 @@ class Settings(NamedTuple):
     sizes_only: bool = False
 
 
-class WorkedLayer(NamedTuple):
+class WorkedLayer(Record):
     """A layer item at one input: its row's numbers but for where it stands (index, field)."""
 
     layer: object  # the built kind object
@@ -232,7 +232,7 @@ class WorkedLayer(NamedTuple):
     rescales: bool  # the jump may change (a stride, an upsampling, a global window): its bounds are checked
 
 
-class Scope(NamedTuple):
+class Scope(Record):
     """Inside a named block: its parameters' values and the calls that led here; inside a branch
     construct (res, cat, mul, split, side, aux): the input tensor of the innermost one."""
 

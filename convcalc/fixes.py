@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 from math import gcd
-from typing import NamedTuple
 
 from .engine import Analysis, Engine, Row, Settings
 from .errors import SpecError
 from .gc_pause import gc_paused
 from .kinds.base import symmetric
+from .records import Record
 from .syntax import Document
 from .tensor import Tensor
 
@@ -32,13 +32,13 @@ SEARCH_SPAN = 256
 SEARCH_BUDGET = 20_000
 
 
-class Fit(NamedTuple):
+class Fit(Record):
     below: Tensor | None
     above: Tensor | None
     span: int  # how far each way was searched
 
 
-class Congruence(NamedTuple):
+class Congruence(Record):
     """The sizes ``residue (mod modulus)``; modulus 1 is every size, modulus 0 none."""
 
     residue: int

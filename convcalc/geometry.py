@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
-from typing import NamedTuple
+
+from .records import Record
 
 
 def ratio(numerator: int, denominator: int) -> Fraction | int:
@@ -31,7 +32,7 @@ def format_fraction(value: Fraction | int) -> str:
     return f"{value} (~{float(value):.2f})"
 
 
-class AxisStep(NamedTuple):
+class AxisStep(Record):
     """How one layer moves the receptive field along one axis (Araujo et al., Distill 2019).
 
     In units of the incoming jump j: the field grows by ``grow * j``, its centre
@@ -48,7 +49,7 @@ class AxisStep(NamedTuple):
 IDENTITY_STEP = AxisStep(0, 0, 1)
 
 
-class Window(NamedTuple):
+class Window(Record):
     """A kernel sliding along one axis of size ``size`` (conv or pooling)."""
 
     size: int
@@ -175,7 +176,7 @@ class Window(NamedTuple):
         return text if self.exact_output == self.output else f"{text} -> {self.output}"
 
 
-class Sliding(NamedTuple):
+class Sliding(Record):
     """A kernel sliding over every spatial axis: one Window each, and what the engine reads of them."""
 
     windows: tuple[Window, ...]

@@ -6,9 +6,9 @@ import functools
 import io
 import os
 import sys
-from typing import NamedTuple
 
 from .errors import SpecError
+from .records import Record
 from .syntax import MAX_SPEC_CHARS, Document, parse_document
 from .tensor import DEFAULT_INPUT, Tensor, parse_input
 
@@ -225,7 +225,7 @@ def used_path(name: str, base: str, fail) -> tuple[str, str]:
     return os.path.join(EXAMPLES, f"{shipped}{EXTENSION}"), f"{shipped}{EXTENSION}"
 
 
-class Start(NamedTuple):
+class Start(Record):
     """Where an analysis starts: its input, and a note when convcalc had to assume it."""
 
     tensor: Tensor

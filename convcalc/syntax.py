@@ -32,7 +32,6 @@ Grammar (informal)::
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 from fractions import Fraction
 
 from .constructs import BRANCH_CONSTRUCTS, listed
@@ -41,6 +40,7 @@ from .gc_pause import gc_paused
 from .keras import suffixed_name
 from .kinds import NAMES_WITH_DIGITS, OPTION_WORDS
 from .kinds.base import NAME_WORDS
+from .records import Record
 from .tensor import DIGITS, MAX_DIGITS
 
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz_")
@@ -86,49 +86,109 @@ NUMBER = re.compile(r"[0-9]*(?:\.[0-9]*)?")
 WHOLE_NUMBERS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}(?:x[0-9]{{1,{MAX_DIGITS}}})*(?![0-9.]|x[0-9{{])")
 
 
-# The nodes are namedtuples: a 10^5-layer spec makes 10^5 of them, and a namedtuple is made three
-# times faster than a frozen dataclass (its class, at import, ten times faster; a typing.NamedTuple
-# class costs half as much again). Nothing compares nodes: a namedtuple equals any tuple of the
-# same values.
-Ref = namedtuple("Ref", "name pos")
-Ref.__doc__ = """A block parameter used in place of a number: ``{mid}``."""
+# The nodes are records (records.py): a 10^5-layer spec makes 10^5 of them, and a record is made
+# three times faster than a frozen dataclass. Nothing compares nodes: a record equals any tuple
+# of the same values.
+class Ref(Record):
+    """A block parameter used in place of a number: ``{mid}``."""
 
-Arg = namedtuple("Arg", "tag values pos last_pos", defaults=(0,))
-Arg.__doc__ = """One run of numbers in a layer item: the leading sizes (tag "") or an option.
-``last_pos``: where its last number starts (a trailing channel count is blamed there); 0 for a
-word option, which has none."""
+    name: str
+    pos: int
 
-Layer = namedtuple("Layer", "name args text pos has_refs", defaults=(False,))
-Layer.__doc__ = """A layer item, ``conv3x3s2p1x64``: its kind's name and its runs of numbers (``Arg``).
-``has_refs``: some number is a {param}, filled in when the block is used."""
 
-Seq = namedtuple("Seq", "items pos")
-Seq.__doc__ = """Elements one after the other: the network, a block's body, a group or a branch."""
+class Arg(Record):
+    """One run of numbers in a layer item: the leading sizes (tag "") or an option.
+    ``last_pos``: where its last number starts (a trailing channel count is blamed there); 0 for a
+    word option, which has none."""
+
+    tag: str
+    values: tuple
+    pos: int
+    last_pos: int = 0
+
+
+class Layer(Record):
+    """A layer item, ``conv3x3s2p1x64``: its kind's name and its runs of numbers (``Arg``).
+    ``has_refs``: some number is a {param}, filled in when the block is used."""
+
+    name: str
+    args: tuple[Arg, ...]
+    text: str
+    pos: int
+    has_refs: bool = False
+
+
+class Seq(Record):
+    """Elements one after the other: the network, a block's body, a group or a branch."""
+
+    items: tuple
+    pos: int
+
 
 # Block nodes carry ``construct``: the name of their module in constructs/, which the engine
 # and the exporter dispatch on (a class attribute where it is fixed, not a field).
-Repeat = namedtuple("Repeat", "body count text pos")
-Repeat.__doc__ = """``[conv3p1x64, relu]*2``: a group and its repeat count (a number or a {param})."""
-Repeat.construct = "repeat"
+class Repeat(Record):
+    """``[conv3p1x64, relu]*2``: a group and its repeat count (a number or a {param})."""
 
-Branches = namedtuple("Branches", "construct branches text pos")
-Branches.__doc__ = """``res(a | b)``, ``cat(a | b | c)``: a construct written with branches (one ``Seq`` each)."""
+    body: Seq
+    count: object
+    text: str
+    pos: int
 
-Call = namedtuple("Call", "name args text pos")
-Call.__doc__ = """A use of a named block, ``bottleneck(64, 256, 1)``."""
-Call.construct = "block"
+    construct = "repeat"
 
-Definition = namedtuple("Definition", "name params body pos source label", defaults=(None, None))
-Definition.__doc__ = """A named block, ``bottleneck(mid, out, stride) = ...``: its parameter names and body.
-``source``, ``label``: set on a block imported by ``use``, the text and label of the file that
-defines it (its positions point there); None on the document's own."""
 
-Use = namedtuple("Use", "name pos")
-Use.__doc__ = """A line ``use resnet_blocks`` or ``use ../blocks.cnn``: the name as written, and where."""
+class Branches(Record):
+    """``res(a | b)``, ``cat(a | b | c)``: a construct written with branches (one ``Seq`` each)."""
 
-Document = namedtuple("Document", "source label network definitions input_text input_pos uses", defaults=((),))
-Document.__doc__ = """A parsed spec: its network (a ``Seq``), named blocks by name, ``input`` line (its text
-and position, or None and 0) and ``use`` lines."""
+    construct: str
+    branches: tuple[Seq, ...]
+    text: str
+    pos: int
+
+
+class Call(Record):
+    """A use of a named block, ``bottleneck(64, 256, 1)``."""
+
+    name: str
+    args: tuple
+    text: str
+    pos: int
+
+    construct = "block"
+
+
+class Definition(Record):
+    """A named block, ``bottleneck(mid, out, stride) = ...``: its parameter names and body.
+    ``source``, ``label``: set on a block imported by ``use``, the text and label of the file that
+    defines it (its positions point there); None on the document's own."""
+
+    name: str
+    params: tuple[str, ...]
+    body: Seq
+    pos: int
+    source: str | None = None
+    label: str | None = None
+
+
+class Use(Record):
+    """A line ``use resnet_blocks`` or ``use ../blocks.cnn``: the name as written, and where."""
+
+    name: str
+    pos: int
+
+
+class Document(Record):
+    """A parsed spec: its network (a ``Seq``), named blocks by name, ``input`` line (its text
+    and position, or None and 0) and ``use`` lines."""
+
+    source: str
+    label: str | None
+    network: Seq
+    definitions: dict
+    input_text: str | None
+    input_pos: int
+    uses: tuple[Use, ...] = ()
 
 
 class Parser:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from math import prod
-from typing import NamedTuple
 
 from .errors import SpecError
+from .records import Record
 
 DIGITS = frozenset("0123456789")
 # The longest number a spec or an option may hold (a 5,000-digit number Python would refuse to print).
@@ -17,12 +17,12 @@ AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
 DEFAULT_INPUT = "3x224x224"
 
 
-class Tensor(NamedTuple):
+class Tensor(Record):
     """Channels and spatial sizes of one sample; ``spatial == ()`` is a flat vector.
 
-    The values that flow through the engine are NamedTuples, not dataclasses: a frozen
+    The values that flow through the engine are records (records.py), not dataclasses: a frozen
     dataclass costs ~0.5 ms to create at import and ~3 us per instance (object.__setattr__
-    per field); a NamedTuple ~0.05 ms and ~0.3 us (issue 14: start-up and batch speed)."""
+    per field); a record a few microseconds and ~0.3 us (issue 14: start-up and batch speed)."""
 
     channels: int
     spatial: tuple[int, ...]

@@ -9,11 +9,11 @@ item; the engine turns that into a positioned SpecError. They never see the pars
 
 from __future__ import annotations
 
-from collections import namedtuple
 from fractions import Fraction
-from typing import Callable, NamedTuple
+from typing import Callable
 
 from ..geometry import AxisStep, Sliding, Window
+from ..records import Record
 from ..tensor import AXIS_NAMES, Tensor, format_dims
 
 # Tags that take one value per spatial axis (or one value for all axes).
@@ -66,15 +66,30 @@ COSTS = {
 }
 
 
-# Frozen values (namedtuples: cheaper to create at import than classes with annotations).
-Option = namedtuple("Option", "tag values pos last_pos")
-Option.__doc__ = """One run of numbers in a layer item: the leading sizes (tag "") or an option.
-``pos`` and ``last_pos`` (where its last number starts) count from the item's start."""
-Options = namedtuple("Options", "name text args")
-Options.__doc__ = """A layer item as its kind reads it (name, text, a tuple of Option): a frozen value."""
-Context = namedtuple("Context", "branch_input network_input")
-Context.__doc__ = """What a kind with ``context=True`` sees beyond its input: the input tensor of the
-innermost enclosing branch construct (the network input at the top level) and the network input."""
+class Option(Record):
+    """One run of numbers in a layer item: the leading sizes (tag "") or an option.
+    ``pos`` and ``last_pos`` (where its last number starts) count from the item's start."""
+
+    tag: str
+    values: tuple
+    pos: int
+    last_pos: int
+
+
+class Options(Record):
+    """A layer item as its kind reads it (name, text, a tuple of Option): a frozen value."""
+
+    name: str
+    text: str
+    args: tuple[Option, ...]
+
+
+class Context(Record):
+    """What a kind with ``context=True`` sees beyond its input: the input tensor of the
+    innermost enclosing branch construct (the network input at the top level) and the network input."""
+
+    branch_input: Tensor
+    network_input: Tensor
 
 
 class OptionError(Exception):
@@ -86,7 +101,7 @@ class OptionError(Exception):
         self.at = at
 
 
-class Effect(NamedTuple):
+class Effect(Record):
     """What a layer does to one input: the numbers the engine reports for it."""
 
     output: Tensor

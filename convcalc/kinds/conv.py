@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 from math import gcd
-from typing import NamedTuple
 
 from ..geometry import AxisStep, same_padding, slide
+from ..records import Record
 from ..tensor import Tensor, format_dims
 from .base import (OPTION_WORDS, Args, Effect, Kind, axis_lines, check_windows, folded, padding_text, product,
                    require_spatial, symmetric, times, torch_pads, weight_costs)
@@ -51,7 +51,7 @@ def asymmetric_warning(padding) -> tuple[str, ...]:
     return (f"asymmetric 'same' padding ({', '.join(shown)}): PyTorch needs an explicit F.pad for this",)
 
 
-class Conv(NamedTuple):
+class Conv(Record):
     """Cross-correlation with ``groups``; ``dw`` is the case groups = input channels."""
 
     kernel: tuple[int, ...]
@@ -134,7 +134,7 @@ def build_depthwise(args: Args, tensor: Tensor) -> Conv:
     return Conv.build(args, tensor, depthwise=True)
 
 
-class TransposedConv(NamedTuple):
+class TransposedConv(Record):
     """Transposed convolution: out = (W-1)S - 2P + D(K-1) + 1 + output padding (PyTorch)."""
 
     kernel: tuple[int, ...]

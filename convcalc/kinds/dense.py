@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from ..records import Record
 from ..tensor import Tensor
 from .base import GLOBAL, Args, Effect, Kind, no_costs, weight_costs
 
 
-class Linear(NamedTuple):
+class Linear(Record):
     """Fully connected; flattens its input first (C*H*W features)."""
 
     out_features: int
@@ -46,7 +45,7 @@ def build_linear(args: Args, tensor: Tensor) -> Linear:
     return Linear(args.scalar("", None, minimum=1), not args.has("nb"), args)
 
 
-class Flatten(NamedTuple):
+class Flatten(Record):
     args: Args
 
     def effect(self, tensor: Tensor) -> Effect:

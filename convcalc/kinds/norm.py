@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from ..records import Record
 from ..tensor import Tensor
 from .base import Args, Effect, Kind, require_spatial
 
 
-class Norm(NamedTuple):
+class Norm(Record):
     """``affine`` scale and shift are 2C parameters; running mean and variance 2C buffers.
 
     PyTorch also keeps a one-number ``num_batches_tracked`` counter per BatchNorm;

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from math import gcd
-from typing import NamedTuple
 
 from ..geometry import AxisStep, ratio, slide
+from ..records import Record
 from ..tensor import Tensor, format_dims
-from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, folded, padding_text,
-                   product, require_spatial, symmetric, torch_pads)
+from .base import (GLOBAL, Args, Effect, Kind, NoTorchTwin, axis_lines, check_windows, folded, padding_text, product,
+                   require_spatial, symmetric, torch_pads)
 from .conv import resolve_padding
 
 
-class Pool(NamedTuple):
+class Pool(Record):
     """Max or average pooling; stride defaults to the kernel, ``ceil`` rounds up like PyTorch."""
 
     mode: str  # "max" or "avg"
@@ -84,7 +84,7 @@ class Pool(NamedTuple):
                 f"{self.mode} pooling: no parameters; MACs not counted (torchvision convention)"]
 
 
-class GlobalPool(NamedTuple):
+class GlobalPool(Record):
     mode: str
     args: Args
 
@@ -103,7 +103,7 @@ class GlobalPool(NamedTuple):
                 "no parameters, MACs not counted"]
 
 
-class AdaptivePool(NamedTuple):
+class AdaptivePool(Record):
     """PyTorch's adaptive pooling: window i spans floor(iW/O) .. ceil((i+1)W/O)."""
 
     mode: str

@@ -9,9 +9,8 @@ a reshape mixes positions, so its output sees the whole input (like fc).
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from ..geometry import AxisStep, ratio
+from ..records import Record
 from ..tensor import Tensor, format_dims
 from .base import GLOBAL, Args, Context, Effect, Kind, axis_lines, folded, no_costs, product, require_spatial
 
@@ -33,7 +32,7 @@ def mode_text(mode: str, rank: int) -> str:
     return "nearest" if mode == "nearest" else f"{LINEAR_MODES[rank]} (align_corners=False)"
 
 
-class Upsample(NamedTuple):
+class Upsample(Record):
     """``up2``, ``up2bilinear``, ``up2x1``: nn.Upsample by a whole scale factor per axis."""
 
     scale: tuple[int, ...]
@@ -63,7 +62,7 @@ def build_up(args: Args, tensor: Tensor) -> Upsample:
     return Upsample(args.axes("", None, minimum=1), interpolation(args, "nearest"), args)
 
 
-class Resize(NamedTuple):
+class Resize(Record):
     """``resize28x28``, ``resize`` (to the enclosing branch construct's input size), ``resizeinput``
     (to the network input's size): F.interpolate(size=...), bilinear unless ``nearest``."""
 
@@ -105,7 +104,7 @@ def build_resize(args: Args, tensor: Tensor, context: Context) -> Resize:
     return Resize(target.spatial, mode, "input" if args.has("input") else "branch", args)
 
 
-class CenterCrop(NamedTuple):
+class CenterCrop(Record):
     """``crop28x28``: the centre H x W of the input (U-Net's skips); the offset on each axis is
     (size - crop) // 2, the extra position of an odd difference cut at the end."""
 
@@ -138,7 +137,7 @@ def build_crop(args: Args, tensor: Tensor) -> CenterCrop:
     return CenterCrop(args.axes("", None, minimum=1), args)
 
 
-class Reshape(NamedTuple):
+class Reshape(Record):
     """``reshape256x7x7``: the same elements in a new shape (C, then spatial sizes; one number: a
     flat vector). Every output position may hold any input value: the field is the whole input."""
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import NamedTuple
 
 from ..geometry import AxisStep
+from ..records import Record
 from ..tensor import Tensor
 from .base import Args, Effect, Kind, axis_lines, decimal_text, folded, no_costs, require_spatial, torch_pads
 
 
-class Elementwise(NamedTuple):
+class Elementwise(Record):
     """Shape kept, no parameters, no multiply-adds (torchvision's convention).
 
     ``value`` is lrelu's negative slope or dropout's probability (None for the others).
@@ -58,7 +58,7 @@ def elementwise(names: tuple[str, ...], torch: str, summary: str, hooked: bool =
     return Kind(names, build, costs, sizes=value is not None, summary=summary)
 
 
-class ZeroPad(NamedTuple):
+class ZeroPad(Record):
     """``pad2``: zeros added on both sides of every spatial axis (15x15 -> 19x19)."""
 
     padding: tuple[int, ...]
@@ -109,7 +109,7 @@ KINDS = (
 )
 
 
-class ChannelShuffle(NamedTuple):
+class ChannelShuffle(Record):
     """``shuffle2``: ShuffleNet's channel shuffle (nn.ChannelShuffle): the channels, read as
     groups x (C/groups), transposed; shape kept, no parameters."""
 
@@ -139,7 +139,7 @@ def build_shuffle(args: Args, tensor: Tensor) -> ChannelShuffle:
     return ChannelShuffle(args.scalar("", None, minimum=1), args)
 
 
-class LayerScale(NamedTuple):
+class LayerScale(Record):
     """``scale``: one learnable multiplier per channel (ConvNeXt's layer_scale): C parameters;
     the products are elementwise, so no MACs under torchvision's rule."""
 
@@ -159,7 +159,7 @@ class LayerScale(NamedTuple):
                 "MACs not counted (elementwise product)"]
 
 
-class StochasticDepth(NamedTuple):
+class StochasticDepth(Record):
     """``sd0.1`` / ``droppath0.1``: torchvision.ops.StochasticDepth(p, "row"): in training a whole
     sample's branch is dropped with probability p; identity at inference."""
 

@@ -19,18 +19,20 @@ Console styles, crops, and records for --svg/--html.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
+
+from ..records import Record
 
 if TYPE_CHECKING:
     from rich.box import Box
     from rich.console import Console, ConsoleOptions, RenderResult
 
 
-class TextColumn(NamedTuple):  # NamedTuples, not dataclasses: a third of a millisecond less start-up
+class TextColumn(Record):  # records, not dataclasses: a third of a millisecond less start-up
     """A column's header and footer, and how its cells sit: right-justified or not, never wrapped
     (cut short with "…" at worst), except in the table's one column with ``fold_min_width``,
     which folds its text when the table is too wide."""
@@ -41,7 +43,7 @@ class TextColumn(NamedTuple):  # NamedTuples, not dataclasses: a third of a mill
     fold_min_width: int | None = None
 
 
-class TextRow(NamedTuple):
+class TextRow(Record):
     """A row's cells (fewer than the columns: the rest are blank; a cell may hold several
     lines, none ending in a space), and the rich style of its cells (its rules stay plain)."""
 
