@@ -12,6 +12,12 @@ Run: python benchmarks/breakdown.py      (about a minute on 2 cores)
    nothing is shared between candidates, whose sizes all differ).
 3. A ten-layer spec through convcalc.analyse_many, cold, split into parsing, analysing, the
    convention's count and the JSON document (median of 5 runs over 1,000 different specs).
+4. What stays when the arithmetic is free: the throughput targets' workloads run a second time
+   with the memos warm (every layer item already worked out at its input, every spec parsed), so
+   what is left is walking the network, building its rows and the JSON documents; and what the
+   documents alone cost, built by CPython's C json parser from their own text (json.loads), the
+   fastest CPython builds such dicts. Also the start-up budget: what 1.3x `import click` leaves
+   over the floor, beside the --json resnet50 work after its imports (phase 1's last five).
 """
 
 from __future__ import annotations
@@ -56,15 +62,17 @@ PHASE_NAMES = ("import click", "import convcalc's CLI", "load + parse resnet50",
                "fit search", "JSON document", "json.dumps")
 
 
-def startup_phases(runs: int = 11) -> None:
+def startup_phases(runs: int = 11) -> float:
     subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(ROOT, "convcalc")], check=True,
                    stdout=subprocess.DEVNULL)
     env = {**os.environ, "PYTHONPATH": ROOT}
     samples = [[float(v) for v in subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True,
                                                  env=env, check=True).stdout.split()] for _ in range(runs)]
     print(f"convcalc --json resnet50, phase by phase (fresh processes, median of {runs})")
-    for n, name in enumerate(PHASE_NAMES):
-        print(f"  {name:<24} {statistics.median(s[n] for s in samples) * 1000:6.1f} ms")
+    medians = [statistics.median(s[n] for s in samples) for n in range(len(PHASE_NAMES))]
+    for name, median in zip(PHASE_NAMES, medians):
+        print(f"  {name:<24} {median * 1000:6.1f} ms")
+    return sum(medians[2:])  # the work after the imports
 
 
 def fit_search_steps() -> None:
@@ -146,8 +154,56 @@ def batch_split() -> None:
     print(f"  {'total':<14} {sum(statistics.median(v) for v in stages.values()) * 1e6:6.0f} us")
 
 
+def cpu_best(work, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def floors(work_after_imports: float) -> None:
+    import json
+
+    from run import TEN_LAYERS, dense, side_by_side, ten_layer_specs
+
+    import convcalc
+    from convcalc.engine import Settings, analyse, forget
+    from convcalc.gc_pause import gc_paused
+    from convcalc.syntax import parse_document
+    from convcalc.tensor import Tensor
+
+    click = side_by_side({"click": [sys.executable, "-c", "import click"]})["click"]
+    print(f"\nstart-up budget: 1.3 x `import click` ({click * 1000:.1f} ms, median of 11) leaves "
+          f"{0.3 * click * 1000:.1f} ms for importing convcalc and the work; the --json resnet50 work after "
+          f"its imports took {work_after_imports * 1000:.1f} ms (phase 1)")
+    print("\nwith the arithmetic free (memos warm: every item parsed and worked out at its input before; best of 5)")
+    forget()
+    ten = ten_layer_specs(1000)
+    fitting = [{"spec": "resnet50", "input": f"3x{97 + 32 * k}x{97 + 32 * k}"} for k in range(40)]
+    for label, specs, shape, target in (("ten-layer specs", ten, "3x32x32", 5000),
+                                        ("resnet50 at 40 sizes that fit", fitting, None, 500)):
+        def run():
+            return sum(1 for _ in convcalc.analyse_many(specs, input=shape))
+        run()
+        print(f"  {label:<34} {len(specs) / cpu_best(run):>9,.0f} specs/s (target >= {target:,})")
+    chain, tensor = parse_document(dense(10_000)), Tensor(64, (8, 8))
+    layers = len(analyse(chain, tensor, Settings(max_layers=10**7)).leaves())
+    seconds = cpu_best(lambda: analyse(chain, tensor, Settings(max_layers=10**7)))
+    print(f"  {'dense chain, analysed':<34} {layers / seconds:>9,.0f} layers/s (target >= 200,000)")
+    print("\nthe documents alone, built by json.loads from their own text (C code, collections paused; best of 5)")
+    for label, report in (("ten-layer spec", convcalc.analyse(TEN_LAYERS, input="3x32x32")),
+                          ("resnet50 at 225", convcalc.analyse("resnet50", input="3x225x225"))):
+        text = json.dumps(report.to_dict())
+        with gc_paused():
+            seconds = cpu_best(lambda: [json.loads(text) for _ in range(20)]) / 20
+        print(f"  {label:<16} {len(text):>8,} bytes  {seconds * 1e6:>7,.0f} us  (at most {1 / seconds:,.0f} a second)")
+
+
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    startup_phases()
+    work = startup_phases()
     fit_search_steps()
     batch_split()
+    floors(work)
