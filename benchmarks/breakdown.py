@@ -106,7 +106,7 @@ def fit_search_steps() -> None:
         forget()
         report = convcalc.analyse("resnet50")
         t0 = time.process_time()
-        fitting_classes(report.analysis.leaves(), report.analysis.input.rank)  # what the search does first
+        fitting_classes(report.analysis.rows, report.analysis.input.rank)  # what the search does first
         t1 = time.process_time()
         fitting_inputs(report.document, report.analysis, report.options.max_layers)
         t2 = time.process_time()

@@ -17,7 +17,7 @@ from math import gcd
 from .engine import Analysis, Engine, Row, Settings
 from .errors import SpecError
 from .gc_pause import gc_paused
-from .kinds.base import symmetric
+from .kinds.base import GLOBAL, symmetric
 from .records import Record
 from .syntax import Document
 from .tensor import Tensor
@@ -78,9 +78,8 @@ def fitting_inputs(document: Document, analysis: Analysis, max_layers: int) -> F
     time. None where nothing fits within the span searched.
     """
     tensor = analysis.input
-    leaves = analysis.leaves()
     with gc_paused():  # the candidates' analyses are trees of rows, as analyse's are
-        return search(document, tensor, len(leaves), max_layers, fitting_classes(leaves, tensor.rank))
+        return search(document, tensor, len(analysis.leaves()), max_layers, fitting_classes(analysis.rows, tensor.rank))
 
 
 def search(document: Document, tensor: Tensor, layers: int, max_layers: int, classes: tuple[Congruence, ...]) -> Fit:
@@ -146,9 +145,9 @@ def fits_axis(lenient: Engine, tensor: Tensor, axis: int) -> bool:
     return all(leaf.exact_output is None or leaf.exact_output[axis].denominator == 1 for leaf in analysis.leaves())
 
 
-def fitting_classes(leaves: list[Row], rank: int) -> tuple[Congruence, ...]:
+def fitting_classes(rows: tuple[Row, ...], rank: int) -> tuple[Congruence, ...]:
     """Per axis, a residue class that holds every input size at which all layers fit (EVERY_SIZE
-    where the layers do not allow the argument below).
+    where the layers do not allow the argument below); ``rows``: an analysis's rows.
 
     Where windows tile their input evenly with the same padding at both ends, the first and last
     outputs' fields sit symmetrically in the network's input: along an axis of input size X, a
@@ -161,29 +160,56 @@ def fitting_classes(leaves: list[Row], rank: int) -> tuple[Congruence, ...]:
     the same at both ends: not a strided psame, whose padding follows the input) or leaves the
     sizes as they are (bn, relu, add). A strided window after a layer that breaks it (global
     pooling, fc, upsampling, resizing, cropping, zero padding, an asymmetric psame) gives
-    EVERY_SIZE: every size is tried.
+    EVERY_SIZE: every size is tried. A squeeze-and-excitation gate does not break it: its
+    global pooling sizes only the gate, whose one value per channel scales the path it gates
+    (``gated``).
     """
     classes = [EVERY_SIZE] * rank
-    # Set at the first layer that breaks the argument: a strided window after it gives up.
-    broken = False
-    for leaf in leaves:
-        effect = leaf.layer.effect(leaf.input)
+    if read_classes(rows, classes, broken=False) is None:
+        return (EVERY_SIZE,) * rank
+    return tuple(classes)
+
+
+def read_classes(rows, classes: list, broken: bool) -> bool | None:
+    """Meets the condition of every strided layer in ``rows`` (forward order) into ``classes``;
+    whether the argument is broken after them (``broken``: before them), None to give it up."""
+    for row in rows:
+        if row.layer is None:  # a block: its rows in forward order, as Row.leaves() has them
+            inner = broken
+            for part in (row.children, *row.branches):
+                inner = read_classes(part, classes, inner)
+                if inner is None:
+                    return None
+            broken = broken if gated(row) else inner
+            continue
+        effect = row.layer.effect(row.input)
         windows = effect.windows
         strides = [w.stride != 1 for w in windows]
         if broken and any(strides):
-            return (EVERY_SIZE,) * rank
+            return None
         if effect.sliding is None:
-            broken = broken or effect.rf is not None or leaf.output.spatial != leaf.input.spatial
+            broken = broken or effect.rf is not None or row.output.spatial != row.input.spatial
             continue
         # psame pads to ceil(W/S) outputs: with a stride, how much depends on the input size.
-        if not symmetric(effect.padding) or effect.rf != effect.sliding.steps or any(strides) and leaf.layer.args.has("psame"):
+        if not symmetric(effect.padding) or effect.rf != effect.sliding.steps or any(strides) and row.layer.args.has("psame"):
             broken = True  # its own condition is not added: the class only grows
             continue
         for axis, window in enumerate(windows):
             if strides[axis]:
-                condition = solve(1 + 2 * Fraction(leaf.field.start[axis]), Fraction(leaf.field.jump[axis]))
+                condition = solve(1 + 2 * Fraction(row.field.start[axis]), Fraction(row.field.jump[axis]))
                 classes[axis] = classes[axis].meet(condition)
-    return tuple(classes)
+    return broken
+
+
+def gated(row: Row) -> bool:
+    """``mul(gap, ...)``, a gate whose sizes stop following the input at a global window of its
+    own (gap, fc, reshape: the sizes after it are the same at every input) and that stays out of
+    the receptive field here (1 x 1: mul's note says so). The product then has its input's sizes
+    and field at every input, so what broke the argument inside the gate does not reach the
+    layers after it (the conditions of the gate's own strided layers before its global window
+    still count)."""
+    return (row.kind == "mul" and len(row.branches) == 1 and bool(row.notes)
+            and any(leaf.layer is not None and leaf.layer.effect(leaf.input).rf == GLOBAL for leaf in row.branches[0]))
 
 
 def solve(offset: Fraction, jump: Fraction) -> Congruence:

@@ -23,14 +23,19 @@ SPECS = [
     # Ceil-mode pools, 1x1 branches beside strided ones.
     ("googlenet", "3x230x230"),
     ("densenet121", "3x230x230"),
-    # Squeeze-excitation gates (a global pool inside a block, before later strides): every size is tried.
+    # Squeeze-excitation gates (a global pool inside a gate, before later strides): the gate does not
+    # break the residue class (fixes.gated); nor does a strided pool, or an upsampling, inside it.
     ("mobilenet_v3_small", "3x230x230"),
+    ("efficientnet_b0", "3x230x230"),
+    ("conv3s2p1x8,mul(pool2,gap,conv1x1x8,sigmoid),conv3s2p1x8", "3x61x61"),
+    ("conv3s2p1x8,mul(up2,gap,conv1x1x8,sigmoid),conv3s2p1x8", "3x61x61"),
     # Upsampling, psame's input-dependent padding, asymmetric padding, zero padding: every size is tried.
     ("conv3s2x4,up2,conv3s2x4", "1x61x61"),
     ("conv3s2psamex4,conv3s2x4", "1x61x61"),
     ("pad1,conv3s2x4,conv3s2x4", "1x61x61"),
     ("conv4s2psamex4,conv3s2x4", "1x60x60"),
     ("conv2psamex4,conv3s2x4", "1x60x60"),
+    ("[conv3s2psamex4]*1,conv3s2x4", "1x63x63"),  # inside a block, it breaks the class after it too
     # A resize or adaptive pool that happens to keep its input's size here but not at others.
     ("conv3s2p1x4,resize31x31,conv3s2x4", "1x62x62"),
     ("conv3s2p1x4,aap31,conv3s2x4", "1x62x62"),  # psame at stride 1: fixed padding, but 0 before + 1 after
@@ -78,13 +83,16 @@ def test_fit_search_matches_brute_force(spec, shape):
     ("conv11s4x96,pool3s2", "3x224x224", (Congruence(3, 8),) * 2),
     # A pool after a global pool sees a 1x1 input whatever X is: the argument does not apply.
     ("gap,conv1s2", "3x64x64", (EVERY_SIZE,) * 2),
+    # A gate's global pool sizes only the gate: conv3s2p1's field starts at 1 - 1 = 0 with jump 2,
+    # X = 1 (mod 2); the second's at 0 + 0*2 = 0, jump 4: X = 1 (mod 4).
+    ("conv3s2p1x8,mul(gap,conv1x1x8,sigmoid),conv3s2p1x8", "3x64x64", (Congruence(1, 4),) * 2),
     # Misaligned branches, whose sizes agree at 61 only by rounding: the body's field starts at 1
     # with jump 2 (X = 3 = 1 mod 2), the shortcut pool's at 1/2 (X = 2 = 0 mod 2): no size fits.
     ("res(conv3s2x4 | pool2)", "4x61x61", (Congruence(0, 0),) * 2),
 ])
 def test_fitting_classes_by_hand(spec, shape, expected):
     analysis = convcalc.analyse(spec, input=shape).analysis
-    assert fitting_classes(analysis.leaves(), analysis.input.rank) == expected
+    assert fitting_classes(analysis.rows, analysis.input.rank) == expected
 
 
 @st.composite
@@ -100,8 +108,15 @@ def networks(draw):
         return f"{draw(st.sampled_from(['max', 'avg']))}pool{kernel}s{stride}p{pad}{draw(st.sampled_from(['', 'ceil']))}"
 
     # Layers that break the residue-class argument (the search must then fall back to every size),
-    # and a squeeze-excitation gate, whose global pool sits inside a block.
-    breakers = ["up2", "pad1", "conv3s2psamex2", "conv2psamex2", "aap5", "mul(gap, conv1x1x2, sigmoid)", "gap"]
+    # and squeeze-excitation gates, whose global pool sizes only the gate (fixes.gated): with a
+    # strided window or a breaker before the pool inside the gate, one nested in a block, two
+    # operands, no global window at all.
+    breakers = ["up2", "pad1", "conv3s2psamex2", "conv2psamex2", "aap5", "gap",
+                "mul(gap, conv1x1x2, sigmoid)", f"mul({layer()}, gap, conv1x1x2, sigmoid)",
+                "mul(up2, gap, conv1x1x2, sigmoid)", "mul(pad1, avgpool2, gap, conv1x1x2)",
+                "mul([gap, conv1x1x2], sigmoid)", "mul(id | gap, conv1x1x2, sigmoid)", "mul(pool2s1)",
+                # Breakers inside blocks: what breaks inside a block breaks after it.
+                "[conv3s2psamex2]*1", "[aap5]*1", "cat(up2 | up2)"]
     items = []
     for _ in range(draw(st.integers(1, 4))):
         shape = draw(st.sampled_from(["layer", "layer", "res", "cat", "breaker"]))
@@ -120,9 +135,38 @@ def networks(draw):
     return ",".join(items), "x".join(["2", *map(str, spatial)])
 
 
+@st.composite
+def gated_networks(draw):
+    """Strided convs and pools with squeeze-excitation gates between them, some gates holding a
+    strided window or an upsampling before their global pool: the class must hold every size
+    that fits, the gates' own layers' conditions included."""
+    def window():
+        kernel, stride = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+        pad = draw(st.integers(0, kernel // 2))
+        return draw(st.sampled_from([f"conv{kernel}s{stride}p{pad}x2", f"maxpool{max(kernel, 2 * pad)}s{stride}p{pad}"]))
+
+    items = []
+    for _ in range(draw(st.integers(2, 5))):
+        items.append(draw(st.sampled_from([
+            window(), window(), "mul(gap, conv1x1x2, sigmoid)", f"mul({window()}, gap, conv1x1x2, sigmoid)",
+            "mul(up2, gap, conv1x1x2, hsigmoid)", f"res({window()},mul(gap,conv1x1x2,sigmoid) | id)"])))
+    rank = draw(st.integers(1, 2))
+    return ",".join(items), "x".join(["2", *map(str, [draw(st.integers(8, 120))] * rank)])
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(networks())
 def test_residue_classes_find_what_every_size_finds(network):
+    assert_class_search_finds_what_every_size_finds(network)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(gated_networks())
+def test_gates_keep_the_residue_class(network):
+    assert_class_search_finds_what_every_size_finds(network)
+
+
+def assert_class_search_finds_what_every_size_finds(network):
     spec, shape = network
     try:
         report = convcalc.analyse(spec, input=shape)
