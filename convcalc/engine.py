@@ -98,6 +98,9 @@ class Row(Record):
     input: Tensor | None = None
     # The built layer object (kinds/*), for exporters; None for blocks.
     layer: object = None
+    # What the layer does at its input (its kind's Effect: windows, padding, field steps), for the
+    # fit search's residue classes; None for blocks.
+    effect: Effect | None = None
     # True when the row stands for a use of a named block, ``bottleneck(64, 256)``.
     call: bool = False
     pos: int = 0  # where the layer is written in the spec
@@ -463,6 +466,7 @@ class Engine:
                          *rf_lines(before, effect, field)) if settings.explain and not settings.sizes_only else (),
             input=tensor,
             layer=worked.layer,
+            effect=effect,
             pos=item.pos,
         )
 

@@ -182,7 +182,7 @@ def read_classes(rows, classes: list, broken: bool) -> bool | None:
                     return None
             broken = broken if gated(row) else inner
             continue
-        effect = row.layer.effect(row.input)
+        effect = row.effect
         windows = effect.windows
         strides = [w.stride != 1 for w in windows]
         if broken and any(strides):
@@ -209,7 +209,7 @@ def gated(row: Row) -> bool:
     layers after it (the conditions of the gate's own strided layers before its global window
     still count)."""
     return (row.kind == "mul" and len(row.branches) == 1 and bool(row.notes)
-            and any(leaf.layer is not None and leaf.layer.effect(leaf.input).rf == GLOBAL for leaf in row.branches[0]))
+            and any(leaf.effect is not None and leaf.effect.rf == GLOBAL for leaf in row.branches[0]))
 
 
 def solve(offset: Fraction, jump: Fraction) -> Congruence:
