@@ -88,9 +88,6 @@ class Row(Record):
     memory_bytes: int
     fit: str  # "exact" or "non-integer"
     warnings: tuple[str, ...]
-    padding: tuple[tuple[int, int], ...] | None = None
-    # The unrounded output size per axis of a sliding window (54.25), else None.
-    exact_output: tuple[Fraction, ...] | None = None
     children: tuple["Row", ...] = ()
     branches: tuple[tuple["Row", ...], ...] = ()
     # With --explain: the formulas behind the numbers, in the user's numbers.
@@ -98,8 +95,8 @@ class Row(Record):
     input: Tensor | None = None
     # The built layer object (kinds/*), for exporters; None for blocks.
     layer: object = None
-    # What the layer does at its input (its kind's Effect: windows, padding, field steps), for the
-    # fit search's residue classes; None for blocks.
+    # What the layer does at its input (its kind's Effect: windows, padding, field steps); None
+    # for blocks.
     effect: Effect | None = None
     # True when the row stands for a use of a named block, ``bottleneck(64, 256)``.
     call: bool = False
@@ -112,6 +109,17 @@ class Row(Record):
     training_only: bool = False
     # Remarks that are not warnings (a gate that sees the whole input).
     notes: tuple[str, ...] = ()
+
+    @property
+    def padding(self) -> tuple[tuple[int, int], ...] | None:
+        """The padding the layer used per axis, (low, high); None for a block or a layer without."""
+        return self.effect.padding if self.effect is not None else None
+
+    @property
+    def exact_output(self) -> tuple[Fraction, ...] | None:
+        """The unrounded output size per axis of a sliding window (54.25), else None."""
+        sliding = self.effect.sliding if self.effect is not None else None
+        return sliding.exact_outputs if sliding is not None else None
 
     @property
     def read_as(self) -> str | None:
@@ -228,7 +236,6 @@ class WorkedLayer(Record):
     effect: Effect
     fits: bool  # every window fits its input evenly
     fit_warnings: tuple[str, ...]  # why not, one per distinct misfit (none with sizes only)
-    exact_output: tuple | None
     # The row's warnings: where the item could also have been read another way, the misfits, the kind's.
     warnings: tuple[str, ...]
     memory_bytes: int
@@ -460,8 +467,6 @@ class Engine:
             memory_bytes=worked.memory_bytes,
             fit="exact" if worked.fits else "non-integer",
             warnings=worked.warnings,
-            padding=effect.padding,
-            exact_output=worked.exact_output,
             explanation=(f"read as: {reading(worked.layer)}", *worked.layer.explain(tensor, effect),
                          *rf_lines(before, effect, field)) if settings.explain and not settings.sizes_only else (),
             input=tensor,
@@ -510,7 +515,6 @@ class Engine:
         fit_warnings = () if fits or self.settings.sizes_only else tuple(self.fit_warnings(effect, tensor))
         worked = WorkedLayer(
             layer=built, effect=effect, fits=fits, fit_warnings=fit_warnings,
-            exact_output=sliding.exact_outputs if sliding is not None else None,
             warnings=tuple(args.notes) + fit_warnings + effect.warnings,
             memory_bytes=output.elements * self.bytes_per_value,
             rescales=effect.rf == GLOBAL or isinstance(effect.rf, tuple) and any(s.scale != 1 for s in effect.rf))
