@@ -166,7 +166,7 @@ def cpu_best(work, runs: int = 5) -> float:
 def floors(work_after_imports: float) -> None:
     import json
 
-    from run import TEN_LAYERS, dense, side_by_side, ten_layer_specs
+    from run import TEN_LAYERS, dense, resnet50_at, side_by_side, ten_layer_specs
 
     import convcalc
     from convcalc.engine import Settings, analyse, forget
@@ -181,9 +181,8 @@ def floors(work_after_imports: float) -> None:
     print("\nwith the arithmetic free (memos warm: every item parsed and worked out at its input before; best of 5)")
     forget()
     ten = ten_layer_specs(1000)
-    fitting = [{"spec": "resnet50", "input": f"3x{97 + 32 * k}x{97 + 32 * k}"} for k in range(40)]
     for label, specs, shape, target in (("ten-layer specs", ten, "3x32x32", 5000),
-                                        ("resnet50 at 40 sizes that fit", fitting, None, 500)):
+                                        ("resnet50 at 40 sizes that fit", resnet50_at(97), None, 500)):
         def run():
             return sum(1 for _ in convcalc.analyse_many(specs, input=shape))
         run()
